@@ -1,0 +1,54 @@
+/**
+ * Runtime configuration, read from the environment once. The CDK stack sets these on AWS; the
+ * local runtime sets local defaults (see README, "Configuration").
+ */
+import { z } from 'zod';
+import type { SourceSystem } from './canonical';
+import { tableNames, type TableNames } from './tables';
+
+export const WEBHOOK_SECRET_ENV: Record<SourceSystem, string> = {
+  salesforce: 'SALESFORCE_WEBHOOK_SECRET',
+  hubspot: 'HUBSPOT_CLIENT_SECRET',
+  stripe: 'STRIPE_WEBHOOK_SECRET',
+  zendesk: 'ZENDESK_WEBHOOK_SECRET',
+  netsuite: 'NETSUITE_WEBHOOK_SECRET',
+  generic: 'GENERIC_WEBHOOK_SECRET',
+};
+
+const Env = z.object({
+  EVENT_BUS_NAME: z.string().default('concord'),
+  TABLE_PREFIX: z.string().default('concord-'),
+  SOURCE_RECORDS_TABLE: z.string().optional(),
+  QUARANTINE_TABLE: z.string().optional(),
+  IDEMPOTENCY_TABLE: z.string().optional(),
+  /** On AWS: a Secrets Manager secret holding `{ "<ENV NAME>": "secret[,next secret]" }`. */
+  WEBHOOK_SECRETS_ARN: z.string().optional(),
+  /** Largest webhook body accepted, in bytes. */
+  MAX_WEBHOOK_BYTES: z.coerce.number().int().positive().default(1_048_576),
+});
+
+export interface RuntimeConfig {
+  eventBusName: string;
+  tables: TableNames;
+  webhookSecretsArn: string | undefined;
+  maxWebhookBytes: number;
+}
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+  const parsed = Env.parse(env);
+  const defaults = tableNames(parsed.TABLE_PREFIX);
+  return {
+    eventBusName: parsed.EVENT_BUS_NAME,
+    tables: {
+      sourceRecords: parsed.SOURCE_RECORDS_TABLE ?? defaults.sourceRecords,
+      quarantine: parsed.QUARANTINE_TABLE ?? defaults.quarantine,
+      idempotency: parsed.IDEMPOTENCY_TABLE ?? defaults.idempotency,
+    },
+    webhookSecretsArn: parsed.WEBHOOK_SECRETS_ARN,
+    maxWebhookBytes: parsed.MAX_WEBHOOK_BYTES,
+  };
+};
+
+/** Splits a configured secret list; a comma separates the current and the next secret while rotating. */
+export const splitSecrets = (value: string | undefined): string[] =>
+  (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -1,0 +1,59 @@
+/**
+ * The one routing table: which canonical events reach which consumer. The CDK stack turns each
+ * route into an EventBridge rule targeting the consumer's SQS queue; the local bus applies the
+ * same patterns with EventBridge's semantics. A stack test proves the two agree.
+ */
+import { INGEST_EVENT_SOURCE } from './canonical';
+
+/** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+export type EventPattern = { [key: string]: EventPattern | readonly unknown[] };
+
+export interface ConsumerDefinition {
+  /** Module (relative to the repository root) exporting `handler` for SQS, and `createHandler`. */
+  entry: string;
+  description: string;
+  /** Seconds a received message stays invisible; must exceed the function's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Deliveries before a message is moved to the consumer's dead-letter queue. */
+  maxReceiveCount: number;
+  batchSize: number;
+  functionTimeoutSeconds: number;
+}
+
+export const consumers = {
+  reconcile: {
+    entry: 'functions/reconcile/reconcile.handler.ts',
+    description: 'Stores source records idempotently, newest version per field wins',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    functionTimeoutSeconds: 30,
+  },
+} as const satisfies Record<string, ConsumerDefinition>;
+
+export type ConsumerName = keyof typeof consumers;
+
+export interface Route {
+  /** Stable, kebab-case; becomes the rule's logical name. */
+  name: string;
+  description: string;
+  pattern: EventPattern;
+  target: ConsumerName;
+}
+
+export const routes: readonly Route[] = [
+  {
+    name: 'source-changes-to-reconcile',
+    description: 'Every change and re-read request from a source system goes to identity reconciliation',
+    pattern: {
+      source: [INGEST_EVENT_SOURCE],
+      'detail-type': ['SourceRecordChanged', 'SourceRecordReReadRequested'],
+    },
+    target: 'reconcile',
+  },
+];
+
+/** Everything Concord publishes is archived so it can be replayed after a fix. */
+export const archivePattern: EventPattern = { source: [{ prefix: 'concord.' }] };
+
+export const EVENT_BUS_NAME = 'concord';

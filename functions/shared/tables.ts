@@ -1,0 +1,47 @@
+/**
+ * DynamoDB table definitions, shared by the CDK stack and the local runtime so both create the
+ * same keys and indexes.
+ */
+export interface KeyDefinition {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `${prefix}${logicalName}` (prefix empty on AWS defaults). */
+  logicalName: string;
+  description: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  globalIndexes?: { name: string; partitionKey: KeyDefinition; sortKey?: KeyDefinition }[];
+  /** Attribute holding an epoch-seconds expiry. DynamoDB Local never deletes expired items. */
+  timeToLiveAttribute?: string;
+}
+
+export const tables = {
+  sourceRecords: {
+    logicalName: 'SourceRecords',
+    description: 'One item per (system, entity type, external id): raw payload, merged fields, versions',
+    partitionKey: { name: 'sourceKey', type: 'S' },
+  },
+  quarantine: {
+    logicalName: 'Quarantine',
+    description: 'Deliveries that failed verification or validation, with the reason, for replay',
+    partitionKey: { name: 'quarantineId', type: 'S' },
+    globalIndexes: [
+      { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+    ],
+  },
+  idempotency: {
+    logicalName: 'Idempotency',
+    description: 'Claims on side effects and deliveries (Powertools idempotency layout)',
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiration',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof tables;
+export type TableNames = Record<TableKey, string>;
+
+export const tableNames = (prefix = 'concord-'): TableNames =>
+  Object.fromEntries(Object.entries(tables).map(([key, def]) => [key, `${prefix}${def.logicalName}`])) as TableNames;
