@@ -1,0 +1,83 @@
+/**
+ * Where the CLI's commands act: the local runtime started by `npm start` (found through its
+ * /health answer), or the deployed stack on AWS (`--aws`).
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ulid } from 'ulid';
+import { connectors } from '../functions/ingest/connectors';
+import { createWebhookIngest, type WebhookIngest } from '../functions/ingest/ingest-webhook';
+import { QuarantineStore } from '../functions/ingest/quarantine.store';
+import { SourceRecordStore } from '../functions/reconcile/source-record.store';
+import { createDocumentClient } from '../functions/shared/aws/dynamo';
+import { EventBridgeBus } from '../functions/shared/aws/eventbridge-bus';
+import { loadSecretsFromSecretsManager, secretsFromEnv } from '../functions/shared/aws/webhook-secrets';
+import { readConfig } from '../functions/shared/config';
+import { systemClock } from '../functions/shared/ports';
+import { localSecretEnv } from '../local/local-secrets';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface CliContext {
+  where: string;
+  db: DynamoDBDocumentClient;
+  tables: ReturnType<typeof readConfig>['tables'];
+  quarantine: QuarantineStore;
+  sourceRecords: SourceRecordStore;
+  ingest: WebhookIngest;
+  close(): void;
+}
+
+export class RuntimeNotFoundError extends Error {}
+
+const localUrl = () => process.env.CONCORD_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+export const openContext = async (options: { aws?: boolean }): Promise<CliContext> => {
+  const config = readConfig();
+  if (options.aws) {
+    const db = createDocumentClient();
+    const secrets = config.webhookSecretsArn ? await loadSecretsFromSecretsManager(config.webhookSecretsArn) : secretsFromEnv();
+    return build(`AWS (${process.env.AWS_REGION ?? 'default region'})`, db, config, new EventBridgeClient({}), secrets);
+  }
+  const url = localUrl();
+  let health: { dynamoEndpoint?: string };
+  try {
+    const response = await fetch(new URL('/health', url));
+    health = (await response.json()) as { dynamoEndpoint?: string };
+  } catch {
+    throw new RuntimeNotFoundError(`Concord is not running at ${url}: start it with \`npm start\` (or set CONCORD_URL), or pass --aws for the deployed stack.`);
+  }
+  if (!health.dynamoEndpoint) throw new RuntimeNotFoundError(`Concord at ${url} is still starting; try again in a moment.`);
+  const db = createDocumentClient({ endpoint: health.dynamoEndpoint });
+  // The local server speaks EventBridge's PutEvents, so replays go through the same bus adapter.
+  const events = new EventBridgeClient({ endpoint: url, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return build(`local (${url})`, db, config, events, secretsFromEnv(localSecretEnv(process.env)));
+};
+
+const build = (
+  where: string,
+  db: DynamoDBDocumentClient,
+  config: ReturnType<typeof readConfig>,
+  events: EventBridgeClient,
+  secrets: ReturnType<typeof secretsFromEnv>,
+): CliContext => {
+  const quarantine = new QuarantineStore(db, config.tables.quarantine);
+  return {
+    where,
+    db,
+    tables: config.tables,
+    quarantine,
+    sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+    ingest: createWebhookIngest({
+      connectors,
+      secrets,
+      bus: new EventBridgeBus(events, config.eventBusName),
+      quarantine,
+      clock: systemClock,
+      ids: { next: () => ulid() },
+      maxBodyBytes: config.maxWebhookBytes,
+    }),
+    close: () => {
+      db.destroy();
+      events.destroy();
+    },
+  };
+};

@@ -1,0 +1,138 @@
+/**
+ * How a canonical event changes the stored source record. Pure: the caller loads the record and
+ * passes the clock.
+ *
+ * Delivery is at-least-once and unordered (EventBridge, SQS, vendor retries), and many vendors
+ * send partial updates. So every field remembers the version that last set it, and a value is
+ * taken only from a newer version. Applying the same events in any order, any number of times,
+ * ends in the same record.
+ */
+import type { CanonicalEvent, SourceRecord, SourceVersion } from '../shared/canonical';
+import { sourceKeyOf } from '../shared/canonical';
+
+export type SourceChangeOutcome =
+  | { kind: 'changed'; record: SourceRecord }
+  | { kind: 'unchanged'; reason: 'already-applied' | 'superseded' | 'erased' };
+
+/**
+ * Decides which of two writes to one field wins. The higher version wins; two different values
+ * with the same version (a vendor whose clock is coarse) are ordered by their serialized form,
+ * which is arbitrary but the same whatever order they arrive in.
+ */
+const wins = (version: SourceVersion, value: unknown, currentVersion: SourceVersion | undefined, current: unknown): boolean => {
+  if (currentVersion === undefined) return true;
+  if (version !== currentVersion) return version > currentVersion;
+  return JSON.stringify(value) > JSON.stringify(current);
+};
+
+const maxVersion = (a: SourceVersion, b: SourceVersion): SourceVersion => (a > b ? a : b);
+
+const emptyRecord = (event: CanonicalEvent, now: Date): SourceRecord => ({
+  sourceKey: sourceKeyOf(event),
+  sourceSystem: event.sourceSystem,
+  entityType: event.entityType,
+  externalId: event.externalId,
+  fields: {},
+  fieldVersions: {},
+  version: event.sourceVersion,
+  // The lowest possible version, so the first real status change always wins.
+  status: 'active',
+  statusVersion: '0000000000000000:0000000000',
+  lastEventId: event.eventId,
+  firstSeenAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+  rev: 0,
+});
+
+export const applySourceChange = (
+  existing: SourceRecord | undefined,
+  event: CanonicalEvent,
+  now: Date,
+): SourceChangeOutcome => {
+  // A privacy deletion is final: no late or replayed change may bring the person back.
+  if (existing?.status === 'erased') return { kind: 'unchanged', reason: 'erased' };
+
+  const base = existing ?? emptyRecord(event, now);
+  const v = event.sourceVersion;
+  const fields = { ...base.fields };
+  const fieldVersions = { ...base.fieldVersions };
+  let status = base.status;
+  let statusVersion = base.statusVersion;
+  let rereadRequestedAt = base.rereadRequestedAt;
+  let touched = existing === undefined;
+
+  switch (event.changeKind) {
+    case 'erase': {
+      const erased: SourceRecord = {
+        ...base,
+        fields: {},
+        fieldVersions: {},
+        raw: undefined,
+        status: 'erased',
+        statusVersion: v,
+        version: maxVersion(base.version, v),
+        rereadRequestedAt: undefined,
+        lastEventId: event.eventId,
+        updatedAt: now.toISOString(),
+      };
+      return { kind: 'changed', record: erased };
+    }
+    case 'delete':
+    case 'undelete': {
+      const target = event.changeKind === 'delete' ? 'deleted' : 'active';
+      // Same version both ways (a coarse vendor clock): delete wins, whatever the arrival order.
+      if (v > statusVersion || (v === statusVersion && target === 'deleted' && status !== 'deleted')) {
+        touched = true;
+        status = target;
+        statusVersion = v;
+      }
+      break;
+    }
+    case 'gap': {
+      // The vendor lost track of what changed: keep every field, and ask for a fresh read.
+      if (rereadRequestedAt === undefined || v > base.version) {
+        rereadRequestedAt = now.toISOString();
+        touched = true;
+      }
+      break;
+    }
+    case 'upsert': {
+      for (const [name, value] of Object.entries(event.fields)) {
+        if (value === undefined) continue;
+        if (!wins(v, value, fieldVersions[name], fields[name])) continue;
+        if (fieldVersions[name] === v && JSON.stringify(fields[name]) === JSON.stringify(value)) continue;
+        fields[name] = value;
+        fieldVersions[name] = v;
+        touched = true;
+      }
+      // A full read after a gap clears the re-read request; a partial update does not.
+      if (rereadRequestedAt !== undefined && event.changedFields === undefined && v >= base.version) {
+        rereadRequestedAt = undefined;
+        touched = true;
+      }
+      break;
+    }
+  }
+
+  if (!touched) {
+    const duplicate = existing !== undefined && v <= existing.version;
+    return { kind: 'unchanged', reason: duplicate ? 'already-applied' : 'superseded' };
+  }
+
+  const newest = v >= base.version;
+  return {
+    kind: 'changed',
+    record: {
+      ...base,
+      fields,
+      fieldVersions,
+      status,
+      statusVersion,
+      rereadRequestedAt,
+      version: maxVersion(base.version, v),
+      raw: newest && event.raw !== undefined ? event.raw : base.raw,
+      lastEventId: newest ? event.eventId : base.lastEventId,
+      updatedAt: now.toISOString(),
+    },
+  };
+};

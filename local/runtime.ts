@@ -1,0 +1,160 @@
+/**
+ * The embedded runtime behind `npm start`, the integration tests and the benchmarks: DynamoDB
+ * Local, the in-process bus and queues, the consumers, and the HTTP server, wired through the same
+ * ports and handlers as on AWS.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
+import { createIngestHandler } from '../functions/ingest/ingest.handler';
+import { connectors } from '../functions/ingest/connectors';
+import { createWebhookIngest, type WebhookIngest } from '../functions/ingest/ingest-webhook';
+import { QuarantineStore } from '../functions/ingest/quarantine.store';
+import { SourceRecordStore } from '../functions/reconcile/source-record.store';
+import { createDocumentClient } from '../functions/shared/aws/dynamo';
+import { secretsFromEnv } from '../functions/shared/aws/webhook-secrets';
+import { readConfig } from '../functions/shared/config';
+import { systemClock, type Clock } from '../functions/shared/ports';
+import { archivePattern, consumers, routes, type ConsumerName } from '../functions/shared/routing';
+import { tableNames, type TableNames } from '../functions/shared/tables';
+import { localConsumers } from './consumers';
+import { createTables } from './create-tables';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { LocalBus } from './local-bus';
+import { LocalQueue } from './local-queue';
+import { localSecretEnv } from './local-secrets';
+import { createLocalServer } from './server';
+import { renderStatusPage } from './status-page';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Use an already running DynamoDB (Local); otherwise one is started. */
+  dynamoEndpoint?: string;
+  /** Where DynamoDB Local keeps its files; in memory when unset. */
+  dbPath?: string;
+  dynamoPort?: number;
+  /** Table name prefix, so several runtimes can share one DynamoDB Local. */
+  tablePrefix?: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Queue tuning for tests (milliseconds). */
+  visibilityTimeoutMs?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  dynamoEndpoint: string;
+  tables: TableNames;
+  bus: LocalBus;
+  queues: Record<ConsumerName, LocalQueue>;
+  deadLetterQueues: Record<ConsumerName, LocalQueue>;
+  ingest: WebhookIngest;
+  sourceRecords: SourceRecordStore;
+  quarantine: QuarantineStore;
+  secretEnv: NodeJS.ProcessEnv;
+  /** Resolves once every queue is empty and idle. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const config = readConfig({ ...env, TABLE_PREFIX: options.tablePrefix ?? env.TABLE_PREFIX });
+  const tables = options.tablePrefix !== undefined ? tableNames(options.tablePrefix) : config.tables;
+
+  let dynamo: DynamoDbLocal | undefined;
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal({ dbPath: options.dbPath, port: options.dynamoPort })).endpoint;
+  const rawClient = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createTables(rawClient, tables);
+  rawClient.destroy();
+  const db = createDocumentClient({ endpoint: dynamoEndpoint });
+
+  const queues = {} as Record<ConsumerName, LocalQueue>;
+  const deadLetterQueues = {} as Record<ConsumerName, LocalQueue>;
+  for (const [name, def] of Object.entries(consumers) as [ConsumerName, (typeof consumers)[ConsumerName]][]) {
+    const visibilityTimeoutMs = options.visibilityTimeoutMs ?? def.visibilityTimeoutSeconds * 1000;
+    const dlq = new LocalQueue({ name: `concord-${name}-dlq`, visibilityTimeoutMs, maxReceiveCount: Number.MAX_SAFE_INTEGER, batchSize: 10 });
+    const queue = new LocalQueue({ name: `concord-${name}`, visibilityTimeoutMs, maxReceiveCount: def.maxReceiveCount, deadLetterQueue: dlq, batchSize: def.batchSize });
+    queue.subscribe(localConsumers[name]({ db, tables, clock }));
+    queue.start();
+    queues[name] = queue;
+    deadLetterQueues[name] = dlq;
+  }
+  const bus = new LocalBus(routes, queues, { archivePattern, clock });
+
+  const secretEnv = localSecretEnv(env);
+  const quarantine = new QuarantineStore(db, tables.quarantine);
+  const sourceRecords = new SourceRecordStore(db, tables.sourceRecords);
+  const ingest = createWebhookIngest({
+    connectors,
+    secrets: secretsFromEnv(secretEnv),
+    bus,
+    quarantine,
+    clock,
+    ids: { next: () => ulid() },
+    maxBodyBytes: config.maxWebhookBytes,
+  });
+
+  let ready = false;
+  const startedAt = clock.now();
+  const health = () =>
+    ready
+      ? {
+          startedAt: startedAt.toISOString(),
+          dynamoEndpoint,
+          bus: bus.stats(),
+          queues: Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, { depth: q.depth(), deadLetters: deadLetterQueues[name as ConsumerName].depth(), ...q.stats() }])),
+        }
+      : undefined;
+  const server: Server = createLocalServer({
+    ingestHandler: createIngestHandler(ingest),
+    bus,
+    maxBodyBytes: config.maxWebhookBytes,
+    health,
+    statusPage: () => renderStatusPage(health()),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  ready = true;
+
+  const drain = async (timeoutMs = 30_000) => {
+    // A consumer may publish follow-up events, so drain until a full pass finds nothing to do.
+    for (let pass = 0; pass < 10; pass++) {
+      const before = bus.stats().published;
+      for (const queue of Object.values(queues)) await queue.drain(timeoutMs);
+      if (bus.stats().published === before) return;
+    }
+  };
+
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections?.();
+    for (const queue of Object.values(queues)) await queue.stop();
+    db.destroy();
+    await dynamo?.stop();
+  };
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    dynamoEndpoint,
+    tables,
+    bus,
+    queues,
+    deadLetterQueues,
+    ingest,
+    sourceRecords,
+    quarantine,
+    secretEnv,
+    drain,
+    stop,
+  };
+};

@@ -1,0 +1,121 @@
+/**
+ * The one HTTP server of the local runtime: webhooks (through the very Lambda handler, fed API
+ * Gateway v2 events), EventBridge's PutEvents for the CLI, health and the status page.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { EventBus } from '../functions/shared/ports';
+import { flatHeaders, readBody, sendJson } from './http';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalServerDeps {
+  ingestHandler: ApiHandler;
+  bus: EventBus;
+  maxBodyBytes: number;
+  /** Undefined until everything is started: /health answers 503 until then. */
+  health: () => Record<string, unknown> | undefined;
+  statusPage: () => string;
+}
+
+/** The event API Gateway (HTTP API, payload 2.0) would hand the Lambda. */
+export const apiGatewayEventOf = (req: IncomingMessage, body: Buffer, pathParameters: Record<string, string>, routeKey: string): APIGatewayProxyEventV2 => {
+  const url = new URL(req.url ?? '/', 'http://local');
+  // API Gateway adds the X-Forwarded-* headers; signatures over the URL depend on the scheme.
+  const headers: Record<string, string> = { 'x-forwarded-proto': 'http', 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', ...flatHeaders(req) };
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    // Like API Gateway for a binary-safe integration: the bytes, base64-encoded.
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+};
+
+const PutEventsRequest = z.object({
+  Entries: z
+    .array(z.object({ Source: z.string(), DetailType: z.string(), Detail: z.string(), EventBusName: z.string().optional(), Time: z.union([z.number(), z.string()]).optional(), Resources: z.array(z.string()).optional() }))
+    .min(1)
+    .max(10),
+});
+
+const handlePutEvents = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+  const parsed = PutEventsRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+  if (!parsed.success) return sendJson(res, 400, { __type: 'ValidationException', message: parsed.error.message });
+  try {
+    await deps.bus.publish(
+      parsed.data.Entries.map((e) => ({
+        source: e.Source,
+        detailType: e.DetailType,
+        detail: JSON.parse(e.Detail),
+        time: e.Time === undefined ? undefined : new Date(typeof e.Time === 'number' ? e.Time * 1000 : e.Time),
+        resources: e.Resources,
+      })),
+    );
+  } catch (error) {
+    return sendJson(res, 400, { __type: 'ValidationException', message: (error as Error).message });
+  }
+  sendJson(res, 200, { FailedEntryCount: 0, Entries: parsed.data.Entries.map(() => ({ EventId: randomUUID() })) }, { 'content-type': 'application/x-amz-json-1.1' });
+};
+
+const writeApiResult = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
+  res.end(body);
+};
+
+export const createLocalServer = (deps: LocalServerDeps): Server =>
+  createServer((req, res) => {
+    void route(deps, req, res).catch((error: unknown) => {
+      console.error('local server error', error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal', detail: (error as Error).message });
+      else res.end();
+    });
+  });
+
+const WEBHOOK_PATH = /^\/webhooks\/([A-Za-z0-9_-]+)\/?$/;
+
+const route = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  const webhook = WEBHOOK_PATH.exec(path);
+  if (webhook && req.method === 'POST') {
+    const { body } = await readBody(req, deps.maxBodyBytes);
+    const event = apiGatewayEventOf(req, body, { system: webhook[1]! }, 'POST /webhooks/{system}');
+    return writeApiResult(res, await deps.ingestHandler(event));
+  }
+  if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith('AWSEvents.PutEvents')) {
+    const { body, overLimit } = await readBody(req, 1_048_576);
+    if (overLimit) return sendJson(res, 413, { __type: 'ValidationException', message: 'request too large' });
+    return handlePutEvents(deps, req, res, body);
+  }
+  if (req.method === 'GET' && path === '/health') {
+    const health = deps.health();
+    return health === undefined ? sendJson(res, 503, { status: 'starting' }) : sendJson(res, 200, { status: 'ok', ...health });
+  }
+  if (req.method === 'GET' && path === '/') {
+    const html = deps.statusPage();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return void res.end(html);
+  }
+  if (webhook) return sendJson(res, 405, { error: 'method-not-allowed', detail: 'webhooks are delivered with POST' }, { allow: 'POST' });
+  sendJson(res, 404, { error: 'not-found', detail: `nothing at ${req.method} ${path}` });
+};

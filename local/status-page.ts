@@ -1,0 +1,13 @@
+/** The page at `/` while the Slack console is not there yet: what runs, and how to talk to it. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const renderStatusPage = (health: Record<string, unknown> | undefined): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Concord (local)</title>
+<style>body{font:15px system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1d1c1d}pre{background:#f4f4f4;padding:1rem;overflow:auto}code{background:#f4f4f4;padding:0 .2rem}</style>
+</head><body>
+<h1>Concord is running locally</h1>
+<p>Webhooks are accepted at <code>POST /webhooks/&lt;system&gt;</code> for salesforce, hubspot, stripe, zendesk, netsuite and generic.
+Health: <a href="/health">/health</a>. Inspect data with <code>npx concord quarantine list</code> and <code>npx concord records</code>.</p>
+<h2>Runtime</h2>
+<pre>${escapeHtml(JSON.stringify(health ?? { status: 'starting' }, null, 2))}</pre>
+</body></html>`;
