@@ -2,6 +2,9 @@
  * The `concord` command line. It acts on the running local runtime by default and on the
  * deployed stack with --aws.
  */
+// Lambdas run on Node 22; locally on Node 20 the SDK would warn on every client it creates.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { gunzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { openContext, RuntimeNotFoundError, type CliContext } from './cli-context';

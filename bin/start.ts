@@ -2,6 +2,9 @@
  * `npm start`: Concord on the embedded runtime, with sample data sent through the real,
  * signed webhook path. Ctrl-C stops everything.
  */
+// Lambdas run on Node 22; locally on Node 20 the SDK would warn on every client it creates.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateWorld } from '../bench/generate/world';
