@@ -9,7 +9,7 @@ export interface WebhookRequest {
   method: string;
   /** The full URL the vendor called (scheme, host, path and query), as signatures cover it. */
   url: string;
-  /** Header names lower-cased; a repeated header's values joined with ", ". */
+  /** Header names lower-cased; a repeated header's values joined with "," (as API Gateway does). */
   headers: Readonly<Record<string, string>>;
   /** The body's bytes, untouched: signatures are over these, never over re-serialized JSON. */
   rawBody: Buffer;
