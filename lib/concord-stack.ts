@@ -1,0 +1,155 @@
+/**
+ * Concord: the application. The custom bus with its archive, one rule per route of the routing
+ * table (functions/shared/routing.ts) targeting its consumer's queue, the consumers, the webhook
+ * API and, when configured, the Salesforce Event Relay.
+ */
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { SourceSystem } from '../functions/shared/canonical';
+import {
+  archivePattern,
+  consumers,
+  EVENT_BUS_NAME,
+  routes,
+  type ConsumerDefinition,
+  type ConsumerName,
+} from '../functions/shared/routing';
+import type { ConcordFunction } from './concord-function';
+import { toCdkEventPattern } from './event-pattern';
+import { SalesforceRelay } from './salesforce-relay';
+import { SqsConsumer } from './sqs-consumer';
+import type { ConcordTables } from './stateful-stack';
+import { grantTableData } from './table-grants';
+import { WebhookApi, type WebhookThrottle } from './webhook-api';
+
+export interface ConcordStackProps extends StackProps {
+  tables: ConcordTables;
+  webhookSecret: secretsmanager.ISecret;
+  /** aws.partner/salesforce.com/...: when set, Salesforce Event Relay is wired in. */
+  salesforceEventSourceName?: string;
+  /** @default 100 requests/s, bursts of 200 */
+  webhookThrottle?: WebhookThrottle;
+  /** @default 90 days */
+  archiveRetention?: Duration;
+}
+
+/** Largest webhook body accepted, in bytes (MAX_WEBHOOK_BYTES); HTTP APIs cap payloads at 10 MB. */
+const MAX_WEBHOOK_BYTES = 1_048_576;
+
+const pascalCase = (kebab: string): string =>
+  kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+export class ConcordStack extends Stack {
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly consumers: Record<ConsumerName, SqsConsumer>;
+  /** One per route, by route name. */
+  readonly rules: Record<string, events.Rule>;
+  readonly webhookApi: WebhookApi;
+  readonly webhookSecret: secretsmanager.ISecret;
+  readonly salesforceRelay: SalesforceRelay | undefined;
+
+  constructor(scope: Construct, id: string, props: ConcordStackProps) {
+    super(scope, id, props);
+    // Strong (Export/ImportValue): ConcordData cannot drop a table or the secret while this stack
+    // still uses it. Set before any child exists, as context must be.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { tables } = props;
+    this.webhookSecret = props.webhookSecret;
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME, description: 'Concord canonical events' });
+    this.archive = new events.Archive(this, 'Archive', {
+      sourceEventBus: this.bus,
+      description: 'Everything Concord publishes, kept for replay after a fix',
+      eventPattern: toCdkEventPattern(archivePattern),
+      retention: props.archiveRetention ?? Duration.days(90),
+    });
+
+    // What functions/shared/config.ts reads; every function gets the same view of the world and
+    // its grants decide what it may actually touch.
+    const environment: Record<string, string> = {
+      EVENT_BUS_NAME: this.bus.eventBusName,
+      SOURCE_RECORDS_TABLE: tables.sourceRecords.tableName,
+      QUARANTINE_TABLE: tables.quarantine.tableName,
+      IDEMPOTENCY_TABLE: tables.idempotency.tableName,
+    };
+
+    // Typed by ConsumerName: a consumer added to the routing table does not compile until its
+    // permissions are stated here.
+    const grants: Record<ConsumerName, (fn: ConcordFunction) => void> = {
+      reconcile: (fn) => {
+        grantTableData(tables.sourceRecords, fn, 'readWrite');
+        this.bus.grantPutEventsTo(fn.role);
+      },
+    };
+
+    const entries = Object.entries(consumers) as [ConsumerName, ConsumerDefinition][];
+    this.consumers = Object.fromEntries(
+      entries.map(([name, definition]) => {
+        const consumer = new SqsConsumer(this, `Consumer-${name}`, { name, definition, environment });
+        grants[name](consumer.function);
+        return [name, consumer];
+      }),
+    ) as Record<ConsumerName, SqsConsumer>;
+
+    this.rules = {};
+    for (const route of routes) {
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(route.name)) throw new Error(`Route name "${route.name}" is not kebab-case`);
+      if (route.name in this.rules) throw new Error(`Route name "${route.name}" is used twice`);
+      const consumer = this.consumers[route.target];
+      const rule = new events.Rule(this, `Route-${route.name}`, {
+        eventBus: this.bus,
+        description: route.description,
+        eventPattern: toCdkEventPattern(route.pattern),
+        targets: [new targets.SqsQueue(consumer.queue, { deadLetterQueue: consumer.deliveryDeadLetterQueue })],
+      });
+      // The route's name is the rule's logical name, so a template reads like the table.
+      (rule.node.defaultChild as events.CfnRule).overrideLogicalId(`Route${pascalCase(route.name)}`);
+      this.rules[route.name] = rule;
+    }
+
+    this.webhookApi = new WebhookApi(this, 'Webhooks', {
+      environment: {
+        ...environment,
+        WEBHOOK_SECRETS_ARN: props.webhookSecret.secretArn,
+        MAX_WEBHOOK_BYTES: String(MAX_WEBHOOK_BYTES),
+      },
+      throttle: props.webhookThrottle ?? { rateLimit: 100, burstLimit: 200 },
+    });
+    const ingest = this.webhookApi.ingest;
+    this.bus.grantPutEventsTo(ingest.role);
+    grantTableData(tables.quarantine, ingest, 'readWrite');
+    grantTableData(tables.idempotency, ingest, 'readWrite');
+    props.webhookSecret.grantRead(ingest.role);
+
+    if (props.salesforceEventSourceName !== undefined && props.salesforceEventSourceName !== '') {
+      this.salesforceRelay = new SalesforceRelay(this, 'SalesforceRelay', {
+        eventSourceName: props.salesforceEventSourceName,
+        environment,
+      });
+      const relay = this.salesforceRelay.relay;
+      this.bus.grantPutEventsTo(relay.role);
+      // The relay only ever adds quarantine entries.
+      grantTableData(tables.quarantine, relay, 'write');
+    }
+
+    new CfnOutput(this, 'WebhookBaseUrl', { value: this.webhookApi.url, description: 'Base URL of the webhook API' });
+    for (const system of SourceSystem.options) {
+      new CfnOutput(this, `WebhookUrl${pascalCase(system)}`, {
+        value: `${this.webhookApi.url}webhooks/${system}`,
+        description: `Webhook URL to configure in ${system}`,
+      });
+    }
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'WebhookSecretName', {
+      value: props.webhookSecret.secretName,
+      description: 'Secrets Manager secret holding the webhook signing secrets (see docs/deploy.md)',
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * ConcordData: what must outlive any deployment of the application — the DynamoDB tables
+ * (generated from the shared definitions in functions/shared/tables.ts) and the webhook secret
+ * the operator fills in. Everything here is retained when the stack is deleted.
+ */
+import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { WEBHOOK_SECRET_ENV } from '../functions/shared/config';
+import { tables, type KeyDefinition, type TableDefinition, type TableKey } from '../functions/shared/tables';
+
+export type ConcordTables = Record<TableKey, dynamodb.Table>;
+
+/** The Secrets Manager name the operator looks for; documented in docs/deploy.md. */
+export const WEBHOOK_SECRETS_NAME = 'concord/webhook-secrets';
+
+/**
+ * The env name whose value is generated at creation: Concord chooses the secret for the generic
+ * webhook and hands it to the sender. The vendors' secrets are issued by the vendors, so they
+ * start empty (an empty value means "not configured" and every delivery is rejected).
+ */
+const GENERATED_SECRET_KEY = WEBHOOK_SECRET_ENV.generic;
+
+const attributeOf = (key: KeyDefinition): dynamodb.Attribute => ({
+  name: key.name,
+  type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
+});
+
+export class StatefulStack extends Stack {
+  readonly tables: ConcordTables;
+  readonly webhookSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const entries = Object.entries(tables) as [TableKey, TableDefinition][];
+    this.tables = Object.fromEntries(entries.map(([key, def]) => [key, this.createTable(def)])) as ConcordTables;
+
+    const placeholder = Object.fromEntries(
+      Object.values(WEBHOOK_SECRET_ENV)
+        .filter((name) => name !== GENERATED_SECRET_KEY)
+        .map((name) => [name, '']),
+    );
+    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecrets', {
+      secretName: WEBHOOK_SECRETS_NAME,
+      description: 'Concord webhook signing secrets, one key per source system (comma-separate two values while rotating)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify(placeholder),
+        generateStringKey: GENERATED_SECRET_KEY,
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+      // The values are typed in by an operator; losing them with the stack would break every sender.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The values are signing secrets issued by the SaaS vendors (Stripe, HubSpot, Salesforce, Zendesk, NetSuite); a rotation Lambda cannot change them on the vendor side. Operators rotate them by hand with the comma-separated "current,next" overlap that the ingest function accepts (docs/deploy.md).',
+    });
+  }
+
+  private createTable(def: TableDefinition): dynamodb.Table {
+    const table = new dynamodb.Table(this, def.logicalName, {
+      partitionKey: attributeOf(def.partitionKey),
+      sortKey: def.sortKey === undefined ? undefined : attributeOf(def.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: def.timeToLiveAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of def.globalIndexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attributeOf(index.partitionKey),
+        sortKey: index.sortKey === undefined ? undefined : attributeOf(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+}
