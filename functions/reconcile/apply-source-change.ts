@@ -25,6 +25,35 @@ const wins = (version: SourceVersion, value: unknown, currentVersion: SourceVers
   return JSON.stringify(value) > JSON.stringify(current);
 };
 
+/**
+ * The leaves of a fields object as dotted paths: `{ address: { city } }` is `address.city`. A
+ * vendor that changes only the city must not wipe the street, so each leaf is versioned alone.
+ */
+const leafEntries = (fields: Record<string, unknown>, prefix = ''): [string, unknown][] =>
+  Object.entries(fields).flatMap(([name, value]): [string, unknown][] => {
+    if (value === undefined) return [];
+    const path = prefix + name;
+    return isPlainObject(value) ? leafEntries(value, `${path}.`) : [[path, value]];
+  });
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const getPath = (target: Record<string, unknown>, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), target);
+
+/** Sets a dotted path, copying each object on the way so the caller's record is never mutated. */
+const setPath = (target: Record<string, unknown>, path: string, value: unknown): void => {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const child = node[key];
+    node[key] = isPlainObject(child) ? { ...child } : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1)!] = value;
+};
+
 const maxVersion = (a: SourceVersion, b: SourceVersion): SourceVersion => (a > b ? a : b);
 
 const emptyRecord = (event: CanonicalEvent, now: Date): SourceRecord => ({
@@ -97,12 +126,12 @@ export const applySourceChange = (
       break;
     }
     case 'upsert': {
-      for (const [name, value] of Object.entries(event.fields)) {
-        if (value === undefined) continue;
-        if (!wins(v, value, fieldVersions[name], fields[name])) continue;
-        if (fieldVersions[name] === v && JSON.stringify(fields[name]) === JSON.stringify(value)) continue;
-        fields[name] = value;
-        fieldVersions[name] = v;
+      for (const [path, value] of leafEntries(event.fields)) {
+        const current = getPath(fields, path);
+        if (!wins(v, value, fieldVersions[path], current)) continue;
+        if (fieldVersions[path] === v && JSON.stringify(current) === JSON.stringify(value)) continue;
+        setPath(fields, path, value);
+        fieldVersions[path] = v;
         touched = true;
       }
       // A full read after a gap clears the re-read request; a partial update does not.

@@ -1,11 +1,12 @@
 /**
- * SQS consumer: stores each source change. Each message is handled on its own and reported
- * through partial batch failures, so one bad message never makes its neighbours run again.
+ * SQS consumer: stores each source change. Messages for the same source record are applied
+ * together in one write; failures are reported per message (partial batch response), so one bad
+ * message never makes its neighbours run again.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SourceEventEnvelope } from '../shared/bus-envelope';
+import { sourceKeyOf, type CanonicalEvent } from '../shared/canonical';
 import { readConfig } from '../shared/config';
 import { createDocumentClient } from '../shared/aws/dynamo';
 import { systemClock, type Clock } from '../shared/ports';
@@ -18,16 +19,45 @@ export interface ReconcileDeps {
   clock: Clock;
 }
 
-export const createReconcileHandler = (deps: ReconcileDeps) => {
-  const handleRecord = async (message: SQSRecord): Promise<void> => {
-    // A message that is not a canonical event can never succeed; failing it sends it to the DLQ
-    // after the retries, where it is kept rather than lost.
-    const envelope = SourceEventEnvelope.parse(JSON.parse(message.body));
-    const outcome = await deps.records.apply(envelope.detail, deps.clock.now());
-    logger.debug('source change applied', { eventId: envelope.detail.eventId, outcome: outcome.kind });
-  };
-  return async (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+type Parsed = { message: SQSRecord; event: CanonicalEvent };
+
+export const createReconcileHandler = (deps: ReconcileDeps) => async (sqsEvent: SQSEvent): Promise<SQSBatchResponse> => {
+  const failures: string[] = [];
+  const groups = new Map<string, Parsed[]>();
+  for (const message of sqsEvent.Records) {
+    const parsed = SourceEventEnvelope.safeParse(safeJson(message.body));
+    if (!parsed.success) {
+      // Not a canonical event: it can never succeed, so it goes to the DLQ after its retries,
+      // where it is kept rather than lost.
+      logger.error('message is not a canonical source event', { messageId: message.messageId, issues: parsed.error.issues.slice(0, 3) });
+      failures.push(message.messageId);
+      continue;
+    }
+    const key = sourceKeyOf(parsed.data.detail);
+    groups.set(key, [...(groups.get(key) ?? []), { message, event: parsed.data.detail }]);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      try {
+        await deps.records.applyAll(
+          group.map((g) => g.event),
+          deps.clock.now(),
+        );
+      } catch (error) {
+        logger.error('source change failed', { messageIds: group.map((g) => g.message.messageId), error: error as Error });
+        failures.push(...group.map((g) => g.message.messageId));
+      }
+    }),
+  );
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };
 
 let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;

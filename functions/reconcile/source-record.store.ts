@@ -7,7 +7,7 @@ import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from
 import { SourceRecord, sourceKeyOf, type CanonicalEvent } from '../shared/canonical';
 import { applySourceChange, type SourceChangeOutcome } from './apply-source-change';
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
 
 export class SourceRecordStore {
   constructor(
@@ -25,8 +25,14 @@ export class SourceRecordStore {
     const limit = filter.limit ?? 50;
     const conditions: string[] = [];
     const values: Record<string, string> = {};
-    if (filter.sourceSystem) (conditions.push('sourceSystem = :system'), (values[':system'] = filter.sourceSystem));
-    if (filter.entityType) (conditions.push('entityType = :type'), (values[':type'] = filter.entityType));
+    if (filter.sourceSystem) {
+      conditions.push('sourceSystem = :system');
+      values[':system'] = filter.sourceSystem;
+    }
+    if (filter.entityType) {
+      conditions.push('entityType = :type');
+      values[':type'] = filter.entityType;
+    }
     const records: SourceRecord[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -46,10 +52,28 @@ export class SourceRecordStore {
 
   /** Applies one canonical event; safe to call any number of times with the same event. */
   async apply(event: CanonicalEvent, now: Date): Promise<SourceChangeOutcome> {
-    const sourceKey = sourceKeyOf(event);
+    return this.applyAll([event], now);
+  }
+
+  /**
+   * Applies several events for ONE source record in a single read-modify-write: a HubSpot batch
+   * often carries a dozen property changes for one contact, and writing once avoids contending
+   * with ourselves. Safe to repeat; the outcome is the record after the last event.
+   */
+  async applyAll(events: readonly CanonicalEvent[], now: Date): Promise<SourceChangeOutcome> {
+    const first = events[0];
+    if (first === undefined) return { kind: 'unchanged', reason: 'already-applied' };
+    const sourceKey = sourceKeyOf(first);
+    if (events.some((e) => sourceKeyOf(e) !== sourceKey)) throw new Error('applyAll takes events of one source record');
     for (let attempt = 1; ; attempt++) {
       const existing = await this.get(sourceKey);
-      const outcome = applySourceChange(existing, event, now);
+      let record = existing;
+      let outcome: SourceChangeOutcome = { kind: 'unchanged', reason: 'already-applied' };
+      for (const event of events) {
+        const step = applySourceChange(record, event, now);
+        if (step.kind === 'changed') record = step.record;
+        outcome = record !== existing && record !== undefined ? { kind: 'changed', record } : step;
+      }
       if (outcome.kind === 'unchanged') return outcome;
       try {
         await this.db.send(
@@ -62,9 +86,10 @@ export class SourceRecordStore {
         );
         return outcome;
       } catch (error) {
-        // Someone else wrote the record between our read and write: read again and re-apply.
-        if (error instanceof ConditionalCheckFailedException && attempt < MAX_ATTEMPTS) continue;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= MAX_ATTEMPTS) throw error;
+        // Someone else wrote the record between our read and write: wait a little (jittered, so
+        // racing writers spread out) and re-apply on a fresh read.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
       }
     }
   }

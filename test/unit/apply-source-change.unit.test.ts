@@ -89,3 +89,14 @@ describe('applying a source change', () => {
     );
   });
 });
+
+describe('nested fields', () => {
+  it('versions each part of an address on its own, so a city change keeps the street', () => {
+    const record = applyAll([
+      accountEvent(1, 'upsert', {}, { fields: { address: { street: '1 Main St', city: 'Boston' } } } as Partial<CanonicalEvent>),
+      accountEvent(2, 'upsert', {}, { fields: { address: { city: 'Cambridge' } }, changedFields: ['address.city'] } as Partial<CanonicalEvent>),
+    ]);
+    expect(record?.fields).toEqual({ address: { street: '1 Main St', city: 'Cambridge' } });
+    expect(record?.fieldVersions['address.street']).toBe(formatSourceVersion(1_700_000_001_000));
+  });
+});
