@@ -6,7 +6,8 @@
 import { CanonicalEvent, detailTypeOf, INGEST_EVENT_SOURCE, SourceSystem } from '../shared/canonical';
 import type { BusEvent, Clock, EventBus, IdGenerator } from '../shared/ports';
 import type { WebhookSecrets } from '../shared/aws/webhook-secrets';
-import type { Connector, WebhookRequest } from './connector';
+import type { Connector, Translation, WebhookRequest } from './connector';
+import { translateRelayEvent } from './connectors/salesforce';
 import { noUsableSecret } from './signature';
 import { quarantineEntryOf, requestOf, type QuarantineEntry, type Rejection } from './quarantine';
 import type { QuarantineStore } from './quarantine.store';
@@ -48,9 +49,14 @@ export const decideWebhook = (systemName: string, request: WebhookRequest, ctx: 
   } catch (error) {
     return reject(400, at('parsing', 'malformed-json', (error as Error).message));
   }
-  const translation = connector.translate(body, request, ctx.receivedAt);
+  return decideTranslation(system.data, connector.translate(body, request, ctx.receivedAt));
+};
+
+/** The part of the decision after the payload is trusted: is what it means valid? */
+export const decideTranslation = (system: SourceSystem, translation: Translation): WebhookDecision => {
+  const at = (reason: string, detail: string): Rejection => ({ system, stage: 'validation', reason, detail });
   if (translation.kind === 'invalid') {
-    return reject(translation.reason === 'malformed-json' ? 400 : 422, at('validation', translation.reason, translation.detail));
+    return reject(translation.reason === 'malformed-json' ? 400 : 422, at(translation.reason, translation.detail));
   }
   // Connectors build canonical events; parsing them again here keeps the bus clean even if one errs.
   const events: CanonicalEvent[] = [];
@@ -58,12 +64,21 @@ export const decideWebhook = (systemName: string, request: WebhookRequest, ctx: 
     const parsed = CanonicalEvent.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return reject(422, at('validation', 'schema-violation', `event ${index}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`));
+      return reject(422, at('schema-violation', `event ${index}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`));
     }
     events.push(parsed.data);
   }
   return { kind: 'accepted', events };
 };
+
+/**
+ * Salesforce Event Relay delivers through EventBridge, where AWS is the trust boundary: no
+ * signature to check. Quarantined relay events are marked with this method so replay knows.
+ */
+export const RELAY_METHOD = 'EVENTBRIDGE';
+
+export const decideRelayEvent = (event: unknown, receivedAt: Date): WebhookDecision =>
+  decideTranslation('salesforce', translateRelayEvent(event, receivedAt));
 
 export const busEventOf = (event: CanonicalEvent): BusEvent => ({
   source: INGEST_EVENT_SOURCE,
@@ -129,7 +144,10 @@ export const createWebhookIngest = (deps: WebhookIngestDeps) => {
     const entry: QuarantineEntry | undefined = await deps.quarantine.get(quarantineId);
     if (entry === undefined) return { kind: 'not-found' };
     if (entry.bodyTruncated) return { kind: 'not-replayable', detail: `the ${entry.bodyBytes}-byte body was too large to keep whole` };
-    const decision = decide(entry.system, requestOf(entry), new Date(entry.receivedAt));
+    const request = requestOf(entry);
+    const receivedAt = new Date(entry.receivedAt);
+    const decision =
+      entry.method === RELAY_METHOD ? decideRelayEvent(JSON.parse(request.rawBody.toString('utf8')), receivedAt) : decide(entry.system, request, receivedAt);
     const at = deps.clock.now().toISOString();
     if (decision.kind === 'rejected') {
       const { reason, detail } = decision.rejection;

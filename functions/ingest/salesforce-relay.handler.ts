@@ -11,8 +11,7 @@ import { readConfig } from '../shared/config';
 import { createDocumentClient } from '../shared/aws/dynamo';
 import { EventBridgeBus } from '../shared/aws/eventbridge-bus';
 import { systemClock, type Clock, type EventBus, type IdGenerator } from '../shared/ports';
-import { translateRelayEvent } from './connectors/salesforce';
-import { busEventOf } from './ingest-webhook';
+import { busEventOf, decideRelayEvent, RELAY_METHOD } from './ingest-webhook';
 import { quarantineEntryOf } from './quarantine';
 import { QuarantineStore } from './quarantine.store';
 
@@ -27,20 +26,20 @@ export interface RelayDeps {
 
 export const createRelayHandler = (deps: RelayDeps) => async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
   const receivedAt = deps.clock.now();
-  const translation = translateRelayEvent(event, receivedAt);
-  if (translation.kind === 'invalid') {
+  const decision = decideRelayEvent(event, receivedAt);
+  if (decision.kind === 'rejected') {
     const body = Buffer.from(JSON.stringify(event));
     const entry = quarantineEntryOf(
-      { system: 'salesforce', stage: 'validation', reason: translation.reason, detail: translation.detail },
-      { method: 'EVENTBRIDGE', url: `eventbridge://${event.source}/${event['detail-type']}`, headers: {}, rawBody: body },
+      decision.rejection,
+      { method: RELAY_METHOD, url: `eventbridge://${event.source}/${event['detail-type']}`, headers: {}, rawBody: body },
       receivedAt,
       deps.ids.next(),
     );
     await deps.quarantine.put(entry);
-    logger.warn('relay event quarantined', { quarantineId: entry.quarantineId, reason: translation.reason });
+    logger.warn('relay event quarantined', { quarantineId: entry.quarantineId, reason: decision.rejection.reason });
     return;
   }
-  await deps.bus.publish(translation.events.map(busEventOf));
+  await deps.bus.publish(decision.events.map(busEventOf));
 };
 
 let cached: ReturnType<typeof createRelayHandler> | undefined;
