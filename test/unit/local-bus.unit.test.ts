@@ -1,0 +1,49 @@
+import { routes, archivePattern } from '../../functions/shared/routing';
+import type { DeliveredBusEvent } from '../../functions/shared/ports';
+import { LocalBus, EventTooLargeError } from '../../local/local-bus';
+
+const recorder = () => {
+  const bodies: string[] = [];
+  return { bodies, send: (body: string) => bodies.push(body), events: () => bodies.map((b) => JSON.parse(b) as DeliveredBusEvent) };
+};
+
+const clock = { now: () => new Date('2026-11-24T12:00:00.123Z') };
+
+describe('the local bus', () => {
+  it('delivers a routed event to its consumer queue shaped as EventBridge delivers it', async () => {
+    const reconcile = recorder();
+    const bus = new LocalBus(routes, { reconcile }, { clock });
+    await bus.publish([{ source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { eventId: 'e1' } }]);
+    expect(reconcile.events()).toEqual([
+      expect.objectContaining({ version: '0', source: 'concord.ingest', 'detail-type': 'SourceRecordChanged', time: '2026-11-24T12:00:00Z', region: 'local', resources: [], detail: { eventId: 'e1' } }),
+    ]);
+  });
+
+  it('delivers nothing for an event no route matches', async () => {
+    const reconcile = recorder();
+    const bus = new LocalBus(routes, { reconcile });
+    await bus.publish([{ source: 'someone.else', detailType: 'SourceRecordChanged', detail: {} }]);
+    expect(reconcile.bodies).toEqual([]);
+  });
+
+  it('refuses the whole call when one event is over 256 KB, delivering none', async () => {
+    const reconcile = recorder();
+    const bus = new LocalBus(routes, { reconcile });
+    const small = { source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { n: 1 } };
+    const large = { ...small, detail: { blob: 'x'.repeat(300 * 1024) } };
+    await expect(bus.publish([small, large])).rejects.toBeInstanceOf(EventTooLargeError);
+    expect(reconcile.bodies).toEqual([]);
+  });
+
+  it('archives what matches the archive pattern and replays it through the routes', async () => {
+    const reconcile = recorder();
+    const bus = new LocalBus(routes, { reconcile }, { archivePattern });
+    await bus.publish([{ source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { eventId: 'e1' } }]);
+    expect(bus.replay({ 'detail-type': ['SourceRecordChanged'] })).toBe(1);
+    expect(reconcile.events().map((e) => e.id)).toEqual([reconcile.events()[0]!.id, reconcile.events()[0]!.id]);
+  });
+
+  it('refuses a routing table that targets a consumer it was not given', () => {
+    expect(() => new LocalBus(routes, {})).toThrow(/unknown consumer reconcile/);
+  });
+});
