@@ -70,8 +70,8 @@ ${rows.join('\n')}
     }
     for (const [system, row] of bySystem) console.log(`  ${system.padEnd(11)} ${row.accepted}/${row.sent} deliveries accepted`);
     const rejected = results.filter((r) => r.status !== 202);
-    if (rejected.length > 0) console.log(`  ${rejected.length} deliveries were rejected and quarantined: npx concord quarantine list`);
-    console.log('Sample data loaded. Try: npx concord records --system salesforce --limit 5');
+    if (rejected.length > 0) console.log(`  ${rejected.length} deliveries were rejected and quarantined: npm run concord -- quarantine list`);
+    console.log('Sample data loaded. Try: npm run concord -- records --system salesforce --limit 5');
   }
   console.log('Press Ctrl-C to stop.');
 };

@@ -7,7 +7,7 @@ export const renderStatusPage = (health: Record<string, unknown> | undefined): s
 </head><body>
 <h1>Concord is running locally</h1>
 <p>Webhooks are accepted at <code>POST /webhooks/&lt;system&gt;</code> for salesforce, hubspot, stripe, zendesk, netsuite and generic.
-Health: <a href="/health">/health</a>. Inspect data with <code>npx concord quarantine list</code> and <code>npx concord records</code>.</p>
+Health: <a href="/health">/health</a>. Inspect data with <code>npm run concord -- quarantine list</code> and <code>npm run concord -- records</code>.</p>
 <h2>Runtime</h2>
 <pre>${escapeHtml(JSON.stringify(health ?? { status: 'starting' }, null, 2))}</pre>
 </body></html>`;
