@@ -1,13 +1,15 @@
 /**
  * Ingest on the local runtime: signed vendor webhooks over HTTP → verify → canonical events →
- * bus → queue → reconcile → DynamoDB Local. Prints throughput (events stored per second) and
- * the latency from a webhook being sent to its event being stored (p50/p99).
+ * bus → queue → reconcile → DynamoDB Local. Two phases:
+ *  1. throughput: every delivery sent as fast as `--concurrency` senders can; events stored per second;
+ *  2. latency: a second world sent at a steady `--rate` deliveries per second, below saturation;
+ *     the time from a webhook being sent to its event being stored, p50 and p99.
  *
- *   npm run bench -- ingest [--accounts 200] [--concurrency 16] [--seed 7]
+ *   npm run bench -- ingest [--accounts 200] [--concurrency 16] [--rate 40] [--seed 7]
  */
 import { connectors } from '../functions/ingest/connectors';
 import type { SourceSystem } from '../functions/shared/canonical';
-import { startLocalRuntime } from '../local/runtime';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime';
 import { signingSecretFor } from '../local/local-secrets';
 import { postWebhook } from '../local/send-webhooks';
 import { simulators } from '../local/vendors';
@@ -15,9 +17,69 @@ import type { OutboundWebhook } from '../local/vendors/vendor-simulator';
 import { generateWorld } from './generate/world';
 import { flag, percentile } from './stats';
 
+interface Delivery {
+  system: SourceSystem;
+  delivery: OutboundWebhook;
+  eventIds: string[];
+}
+
+const renderWorld = (runtime: LocalRuntime, accounts: number, seed: number, now: Date): Delivery[] => {
+  const world = generateWorld({ accounts, seed, now });
+  const deliveries: Delivery[] = [];
+  for (const [system, changes] of Object.entries(world.changes) as [SourceSystem, (typeof world.changes)[SourceSystem]][]) {
+    if (changes.length === 0) continue;
+    for (const delivery of simulators[system].deliveries(changes, { secret: signingSecretFor(system, runtime.secretEnv), baseUrl: runtime.url, now })) {
+      // The connectors are pure, so the bench learns each delivery's event ids up front.
+      const translation = connectors[system].translate(JSON.parse(delivery.body), { method: 'POST', url: '', headers: delivery.headers, rawBody: Buffer.from(delivery.body) }, now);
+      deliveries.push({ system, delivery, eventIds: translation.kind === 'events' ? translation.events.map((e) => e.eventId) : [] });
+    }
+  }
+  return deliveries;
+};
+
+interface PhaseResult {
+  deliveries: number;
+  rejected: number;
+  events: number;
+  seconds: number;
+  latencies: number[];
+}
+
+const sendAll = async (runtime: LocalRuntime, processedAt: Map<string, number>, deliveries: Delivery[], options: { concurrency: number; ratePerSecond?: number }): Promise<PhaseResult> => {
+  processedAt.clear();
+  const sentAt = new Map<string, number>();
+  let next = 0;
+  let rejected = 0;
+  const started = Date.now();
+  const worker = async () => {
+    while (next < deliveries.length) {
+      const index = next++;
+      const item = deliveries[index]!;
+      if (options.ratePerSecond) {
+        const due = started + (index * 1000) / options.ratePerSecond;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
+      const t = Date.now();
+      for (const id of item.eventIds) if (!sentAt.has(id)) sentAt.set(id, t);
+      if ((await postWebhook(runtime.url, item.system, item.delivery)).status !== 202) rejected++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await runtime.drain(600_000);
+  const finished = Math.max(...processedAt.values());
+  return {
+    deliveries: deliveries.length,
+    rejected,
+    events: processedAt.size,
+    seconds: (finished - started) / 1000,
+    latencies: [...sentAt].flatMap(([id, t]) => (processedAt.has(id) ? [processedAt.get(id)! - t] : [])),
+  };
+};
+
 export const run = async (args: string[]): Promise<void> => {
   const accounts = flag(args, 'accounts', 200);
   const concurrency = flag(args, 'concurrency', 16);
+  const rate = flag(args, 'rate', 40);
   const seed = flag(args, 'seed', 7);
 
   const processedAt = new Map<string, number>();
@@ -30,43 +92,14 @@ export const run = async (args: string[]): Promise<void> => {
   });
   try {
     const now = new Date();
-    const world = generateWorld({ accounts, seed, now });
-    const deliveries: { system: SourceSystem; delivery: OutboundWebhook; eventIds: string[] }[] = [];
-    for (const [system, changes] of Object.entries(world.changes) as [SourceSystem, typeof world.changes[SourceSystem]][]) {
-      if (changes.length === 0) continue;
-      const rendered = simulators[system].deliveries(changes, { secret: signingSecretFor(system, runtime.secretEnv), baseUrl: runtime.url, now });
-      for (const delivery of rendered) {
-        // The connectors are pure, so the bench can learn each delivery's event ids up front.
-        const translation = connectors[system].translate(JSON.parse(delivery.body), { method: 'POST', url: '', headers: delivery.headers, rawBody: Buffer.from(delivery.body) }, now);
-        deliveries.push({ system, delivery, eventIds: translation.kind === 'events' ? translation.events.map((e) => e.eventId) : [] });
-      }
-    }
-    const sentAt = new Map<string, number>();
-    let next = 0;
-    let rejected = 0;
-    const started = Date.now();
-    const worker = async () => {
-      while (next < deliveries.length) {
-        const item = deliveries[next++]!;
-        const t = Date.now();
-        for (const id of item.eventIds) if (!sentAt.has(id)) sentAt.set(id, t);
-        const result = await postWebhook(runtime.url, item.system, item.delivery);
-        if (result.status !== 202) rejected++;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const accepted = Date.now();
-    await runtime.drain(600_000);
-    const finished = Math.max(...processedAt.values());
+    const throughput = await sendAll(runtime, processedAt, renderWorld(runtime, accounts, seed, now), { concurrency });
+    const latency = await sendAll(runtime, processedAt, renderWorld(runtime, Math.max(10, Math.round(accounts / 4)), seed + 1, now), { concurrency, ratePerSecond: rate });
 
-    const latencies = [...sentAt].flatMap(([id, t]) => (processedAt.has(id) ? [processedAt.get(id)! - t] : []));
-    const events = processedAt.size;
-    const seconds = (finished - started) / 1000;
-    console.log(`ingest benchmark: ${accounts} accounts, seed ${seed}, ${concurrency} concurrent senders, local runtime (DynamoDB Local)`);
-    console.log(`  deliveries      ${deliveries.length} (${rejected} rejected), accepted in ${((accepted - started) / 1000).toFixed(2)} s`);
-    console.log(`  events stored   ${events} in ${seconds.toFixed(2)} s`);
-    console.log(`  throughput      ${(events / seconds).toFixed(0)} events/s`);
-    console.log(`  event→stored    p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (n=${latencies.length})`);
+    console.log(`ingest benchmark on the local runtime (DynamoDB Local, in-process bus and queues), seed ${seed}`);
+    console.log(`  throughput  ${accounts} accounts: ${throughput.deliveries} deliveries (${throughput.rejected} rejected), ${throughput.events} events stored in ${throughput.seconds.toFixed(2)} s`);
+    console.log(`              ${(throughput.events / throughput.seconds).toFixed(0)} events/s with ${concurrency} concurrent senders`);
+    console.log(`  latency     ${latency.deliveries} deliveries at ${rate}/s (${(latency.events / latency.seconds).toFixed(0)} events/s), ${latency.rejected} rejected`);
+    console.log(`              event→stored p50 ${percentile(latency.latencies, 50)} ms, p99 ${percentile(latency.latencies, 99)} ms (n=${latency.latencies.length})`);
   } finally {
     await runtime.stop();
   }

@@ -92,11 +92,12 @@ program
   .description('list stored source records')
   .option('--system <system>', 'salesforce, hubspot, stripe, zendesk, netsuite or generic')
   .option('--type <entityType>', 'account, person, opportunity, order, subscription, invoice, ticket or activity')
+  .option('--reread', 'only records to read again from their source (after a Salesforce gap or a HubSpot creation)')
   .option('--limit <n>', 'how many', '20')
   .option('--json', 'print JSON')
   .action(
-    withContext(async (ctx, opts: { system?: string; type?: string; limit: string; json?: boolean }) => {
-      const records = await ctx.sourceRecords.list({ sourceSystem: opts.system, entityType: opts.type, limit: Number(opts.limit) });
+    withContext(async (ctx, opts: { system?: string; type?: string; reread?: boolean; limit: string; json?: boolean }) => {
+      const records = await ctx.sourceRecords.list({ sourceSystem: opts.system, entityType: opts.type, rereadRequested: opts.reread, limit: Number(opts.limit) });
       if (opts.json) return console.log(JSON.stringify(records, null, 2));
       if (records.length === 0) return console.log(`No source records match (${ctx.where}).`);
       for (const r of records) {

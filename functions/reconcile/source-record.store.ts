@@ -21,7 +21,7 @@ export class SourceRecordStore {
   }
 
   /** Lists records, optionally of one system and entity type (a scan: for operators, not hot paths). */
-  async list(filter: { sourceSystem?: string; entityType?: string; limit?: number } = {}): Promise<SourceRecord[]> {
+  async list(filter: { sourceSystem?: string; entityType?: string; rereadRequested?: boolean; limit?: number } = {}): Promise<SourceRecord[]> {
     const limit = filter.limit ?? 50;
     const conditions: string[] = [];
     const values: Record<string, string> = {};
@@ -33,6 +33,7 @@ export class SourceRecordStore {
       conditions.push('entityType = :type');
       values[':type'] = filter.entityType;
     }
+    if (filter.rereadRequested) conditions.push('attribute_exists(rereadRequestedAt)');
     const records: SourceRecord[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -40,7 +41,7 @@ export class SourceRecordStore {
         new ScanCommand({
           TableName: this.tableName,
           FilterExpression: conditions.length ? conditions.join(' AND ') : undefined,
-          ExpressionAttributeValues: conditions.length ? values : undefined,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
           ExclusiveStartKey: cursor,
         }),
       );

@@ -3,7 +3,7 @@
  * webhook path, answers /health, and stops cleanly on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/dynamodb-local';
@@ -66,5 +66,23 @@ describe('npm start', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('Stopped.');
+  });
+});
+
+describe('npm start without Java', () => {
+  it('explains in one line what to install, and exits', async () => {
+    // given a PATH where only node can be found
+    const binDir = mkdtempSync(join(tmpdir(), 'concord-nojava-'));
+    symlinkSync(process.execPath, join(binDir, 'node'));
+    const noJava = spawn(process.execPath, ['node_modules/.bin/tsx', 'bin/start.ts'], {
+      env: { ...process.env, PATH: binDir, SAMPLE_ACCOUNTS: '0', PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    noJava.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => noJava.once('exit', resolve));
+    rmSync(binDir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('openjdk-17-jre-headless')]);
   });
 });
