@@ -27,6 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { signStandardWebhook, standardWebhookTimestamp } from '../../functions/ingest/standard-webhooks';
+import type { DeliveredBusEvent } from '../../functions/shared/ports';
 import type { DeliveryOptions, OutboundWebhook, SourceChange, VendorSimulator } from './vendor-simulator';
 
 export const SALESFORCE_WEBHOOK_PATH = '/webhooks/salesforce';
@@ -299,17 +300,7 @@ export const salesforceSimulator: VendorSimulator = {
 };
 
 /** An EventBridge event as Event Relay delivers one change event to the partner event bus. */
-export interface RelayEventBridgeEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: { payload: Record<string, unknown>; schemaId: string; id: string };
-}
+export type RelayEventBridgeEvent = DeliveredBusEvent & { detail: { payload: Record<string, unknown>; schemaId: string; id: string } };
 
 const SIMULATED_RELAY_SOURCE = 'aws.partner/salesforce.com/00D000000000001EAA/0YL000000000001GAA';
 

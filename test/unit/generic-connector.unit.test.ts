@@ -191,7 +191,8 @@ describe('generic simulator → connector round trip', () => {
   const instant = fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }).map((ms) => new Date(ms).toISOString());
   const day = instant.map((iso) => iso.slice(0, 10));
   const currency = fc.constantFrom('USD', 'EUR', 'JPY');
-  const money = fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true });
+  // JSON has no negative zero: -0 is sent as 0, so the round trip starts from what JSON can carry.
+  const money = fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v));
   const at = fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }).map((ms) => new Date(ms));
 
   const upsert = fc.oneof(

@@ -103,3 +103,22 @@ export const parseTimestampedSignature = (header: string | undefined, name: stri
   }
   return { kind: 'parsed', seconds, timestamp, v1: decoded };
 };
+
+/** What one message of a batched delivery means. */
+export type MessageResult = { kind: 'events'; events: CanonicalEvent[] } | { kind: 'unsupported'; detail: string } | { kind: 'invalid'; detail: string };
+
+/**
+ * Combines a batch's messages: unsupported ones are skipped when the batch also holds supported
+ * ones, and a batch of only unsupported messages is 'unsupported-event'. One invalid message fails
+ * the whole batch, which is then quarantined whole and can be replayed whole after a fix.
+ */
+export const combineMessageResults = (results: readonly MessageResult[]): Translation => {
+  const invalid = results.find((r) => r.kind === 'invalid');
+  if (invalid?.kind === 'invalid') return { kind: 'invalid', reason: 'schema-violation', detail: invalid.detail };
+  const unsupported = results.filter((r) => r.kind === 'unsupported');
+  if (results.length > 0 && unsupported.length === results.length) {
+    const first = unsupported[0];
+    return unsupportedEvent(first?.kind === 'unsupported' ? first.detail : 'unsupported');
+  }
+  return { kind: 'events', events: results.flatMap((r) => (r.kind === 'events' ? r.events : [])) };
+};

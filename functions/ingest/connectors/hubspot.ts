@@ -32,6 +32,7 @@
  * id); sourceVersion formatSourceVersion(occurredAt, eventId mod 1e10), so distinct events in one
  * millisecond are ordered, arbitrarily but the same way every time.
  */
+import { combineMessageResults, describeIssues as describeFirstIssue, type MessageResult } from './connector-kit';
 import { z } from 'zod';
 import { CanonicalEvent, formatSourceVersion, type EntityType } from '../../shared/canonical';
 import type { Connector, Translation, VerifyContext, Verification, WebhookRequest } from '../connector';
@@ -305,13 +306,9 @@ const subscriptionOf = (type: string): { object: HubspotObject; action: Action }
   return { object: object as HubspotObject, action: action as Action };
 };
 
-type EventResult = { kind: 'events'; events: CanonicalEvent[] } | { kind: 'unsupported'; detail: string } | { kind: 'invalid'; detail: string };
+type EventResult = MessageResult;
 
-const describeIssues = (error: z.ZodError, where: string): string =>
-  error.issues
-    .slice(0, 3)
-    .map((issue) => `${[where, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
-    .join('; ');
+const describeIssues = (error: z.ZodError, where: string): string => describeFirstIssue(error, where ? `${where}.` : '');
 
 const SEQUENCE_MODULUS = 10_000_000_000;
 
@@ -398,16 +395,7 @@ const translateEvent = (event: HubspotEvent, index: number): EventResult => {
 export const translateHubspotDelivery = (body: unknown): Translation => {
   const parsed = HubspotDelivery.safeParse(body);
   if (!parsed.success) return { kind: 'invalid', reason: 'schema-violation', detail: describeIssues(parsed.error, '') };
-  const results = parsed.data.map(translateEvent);
-  // One bad event quarantines the whole delivery, to be replayed whole once fixed.
-  const invalid = results.find((r) => r.kind === 'invalid');
-  if (invalid?.kind === 'invalid') return { kind: 'invalid', reason: 'schema-violation', detail: invalid.detail };
-  const unsupported = results.filter((r) => r.kind === 'unsupported');
-  if (results.length > 0 && unsupported.length === results.length) {
-    const first = unsupported[0];
-    return { kind: 'invalid', reason: 'unsupported-event', detail: first?.kind === 'unsupported' ? first.detail : 'unsupported' };
-  }
-  return { kind: 'events', events: results.flatMap((r) => (r.kind === 'events' ? r.events : [])) };
+  return combineMessageResults(parsed.data.map(translateEvent));
 };
 
 export const hubspotConnector: Connector = {

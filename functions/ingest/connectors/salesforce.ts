@@ -41,6 +41,7 @@
  * delivered by Event Relay and by the HTTPS relay has the same id); sourceVersion
  * formatSourceVersion(commitTimestamp, sequenceNumber), which orders changes within a transaction.
  */
+import { combineMessageResults, describeIssues as describeFirstIssue, type MessageResult } from './connector-kit';
 import { z } from 'zod';
 import { CanonicalEvent, ContactRole, EntityType, formatSourceVersion, LifecycleStage } from '../../shared/canonical';
 import type { Connector, Translation } from '../connector';
@@ -440,13 +441,8 @@ interface MessageContext {
   vendorEventId?: string;
 }
 
-type MessageResult = { kind: 'events'; events: CanonicalEvent[] } | { kind: 'unsupported'; detail: string } | { kind: 'invalid'; detail: string };
 
-const describeIssues = (error: z.ZodError, where: string): string =>
-  error.issues
-    .slice(0, 3)
-    .map((issue) => `${[where, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
-    .join('; ');
+const describeIssues = (error: z.ZodError, where: string): string => describeFirstIssue(error, where ? `${where}.` : '');
 
 /** Translates one change event (header plus fields) into one canonical event per record id. */
 const translateChange = (payload: ChangeEventPayload, ctx: MessageContext): MessageResult => {
@@ -497,21 +493,7 @@ const translateChange = (payload: ChangeEventPayload, ctx: MessageContext): Mess
   return { kind: 'events', events };
 };
 
-/**
- * Unsupported messages are skipped when the batch also holds supported ones; a batch of only
- * unsupported messages is 'unsupported-event'. An invalid message fails the whole batch, which is
- * then quarantined whole and can be replayed after a fix.
- */
-const combine = (results: readonly MessageResult[]): Translation => {
-  const invalid = results.find((r) => r.kind === 'invalid');
-  if (invalid?.kind === 'invalid') return { kind: 'invalid', reason: 'schema-violation', detail: invalid.detail };
-  const unsupported = results.filter((r) => r.kind === 'unsupported');
-  if (results.length > 0 && unsupported.length === results.length) {
-    const first = unsupported[0];
-    return { kind: 'invalid', reason: 'unsupported-event', detail: first?.kind === 'unsupported' ? first.detail : 'unsupported' };
-  }
-  return { kind: 'events', events: results.flatMap((r) => (r.kind === 'events' ? r.events : [])) };
-};
+const combine = combineMessageResults;
 
 const replayIdOf = (value: number | string | undefined): string | undefined => (value === undefined ? undefined : String(value));
 
