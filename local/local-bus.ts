@@ -9,9 +9,8 @@ import type { BusEvent, Clock, DeliveredBusEvent, EventBus } from '../functions/
 import { systemClock } from '../functions/shared/ports';
 import type { EventPattern } from '../functions/shared/routing';
 import { matchesPattern } from './event-pattern';
+import { entrySize, MAX_PUT_EVENTS_BYTES } from '../functions/shared/bus-limits';
 
-/** PutEvents refuses entries larger than 256 KB. */
-export const MAX_EVENT_BYTES = 256 * 1024;
 
 export interface BusTarget {
   send(body: string): unknown;
@@ -19,7 +18,7 @@ export interface BusTarget {
 
 export class EventTooLargeError extends Error {
   constructor(bytes: number) {
-    super(`event of ${bytes} bytes exceeds EventBridge's ${MAX_EVENT_BYTES}-byte limit`);
+    super(`event of ${bytes} bytes exceeds EventBridge's ${MAX_PUT_EVENTS_BYTES}-byte limit`);
     this.name = 'EventTooLargeError';
   }
 }
@@ -56,8 +55,8 @@ export class LocalBus implements EventBus {
   private envelopeOf(event: BusEvent): DeliveredBusEvent {
     const detail = JSON.stringify(event.detail);
     if (detail === undefined || typeof event.detail !== 'object' || event.detail === null) throw new Error('event detail must be a JSON object');
-    const size = Buffer.byteLength(detail) + Buffer.byteLength(event.detailType) + Buffer.byteLength(event.source);
-    if (size > MAX_EVENT_BYTES) throw new EventTooLargeError(size);
+    const size = entrySize(event);
+    if (size > MAX_PUT_EVENTS_BYTES) throw new EventTooLargeError(size);
     return {
       version: '0',
       id: randomUUID(),

@@ -4,6 +4,7 @@
  * call `createWebhookIngest`; `concord quarantine replay` goes through the same decision.
  */
 import { CanonicalEvent, detailTypeOf, INGEST_EVENT_SOURCE, SourceSystem } from '../shared/canonical';
+import { entrySize, MAX_PUT_EVENTS_BYTES } from '../shared/bus-limits';
 import type { BusEvent, Clock, EventBus, IdGenerator } from '../shared/ports';
 import type { WebhookSecrets } from '../shared/aws/webhook-secrets';
 import type { Connector, Translation, WebhookRequest } from './connector';
@@ -49,12 +50,20 @@ export const decideWebhook = (systemName: string, request: WebhookRequest, ctx: 
   } catch (error) {
     return reject(400, at('parsing', 'malformed-json', (error as Error).message));
   }
-  return decideTranslation(system.data, connector.translate(body, request, ctx.receivedAt));
+  return decideTranslation(system.data, () => connector.translate(body, request, ctx.receivedAt));
 };
 
 /** The part of the decision after the payload is trusted: is what it means valid? */
-export const decideTranslation = (system: SourceSystem, translation: Translation): WebhookDecision => {
+export const decideTranslation = (system: SourceSystem, translate: () => Translation): WebhookDecision => {
   const at = (reason: string, detail: string): Rejection => ({ system, stage: 'validation', reason, detail });
+  let translation: Translation;
+  try {
+    translation = translate();
+  } catch (error) {
+    // A connector must answer bad input with a value; if one throws anyway, the delivery is
+    // still kept and answered, never lost behind a 500.
+    return reject(422, at('translation-failed', `${(error as Error).name}: ${(error as Error).message}`));
+  }
   if (translation.kind === 'invalid') {
     return reject(translation.reason === 'malformed-json' ? 400 : 422, at(translation.reason, translation.detail));
   }
@@ -67,6 +76,10 @@ export const decideTranslation = (system: SourceSystem, translation: Translation
       return reject(422, at('schema-violation', `event ${index}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`));
     }
     events.push(parsed.data);
+    // An event EventBridge would refuse can never be delivered: refuse the delivery now, clearly,
+    // instead of answering 503 and letting the vendor retry it for days.
+    const size = entrySize(busEventOf(parsed.data));
+    if (size > MAX_PUT_EVENTS_BYTES) return reject(413, at('event-too-large', `event ${index} is ${size} bytes; the bus carries at most ${MAX_PUT_EVENTS_BYTES}`));
   }
   return { kind: 'accepted', events };
 };
@@ -78,7 +91,7 @@ export const decideTranslation = (system: SourceSystem, translation: Translation
 export const RELAY_METHOD = 'EVENTBRIDGE';
 
 export const decideRelayEvent = (event: unknown, receivedAt: Date): WebhookDecision =>
-  decideTranslation('salesforce', translateRelayEvent(event, receivedAt));
+  decideTranslation('salesforce', () => translateRelayEvent(event, receivedAt));
 
 export const busEventOf = (event: CanonicalEvent): BusEvent => ({
   source: INGEST_EVENT_SOURCE,
@@ -154,7 +167,13 @@ export const createWebhookIngest = (deps: WebhookIngestDeps) => {
       await deps.quarantine.recordReplay(quarantineId, { at, outcome: 'rejected', reason, detail });
       return { kind: 'rejected', reason, detail };
     }
-    await deps.bus.publish(decision.events.map(busEventOf));
+    try {
+      await deps.bus.publish(decision.events.map(busEventOf));
+    } catch (error) {
+      const detail = (error as Error).message;
+      await deps.quarantine.recordReplay(quarantineId, { at, outcome: 'rejected', reason: 'bus-unavailable', detail });
+      return { kind: 'rejected', reason: 'bus-unavailable', detail };
+    }
     await deps.quarantine.recordReplay(quarantineId, { at, outcome: 'accepted' });
     return { kind: 'accepted', events: decision.events.length };
   };

@@ -48,6 +48,10 @@ const build = async () => {
 };
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  cold ??= build();
+  // A failed cold start (Secrets Manager throttled, say) must not stick to the container.
+  cold ??= build().catch((error: unknown) => {
+    cold = undefined;
+    throw error;
+  });
   return (await cold)(event);
 };

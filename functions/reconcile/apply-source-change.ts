@@ -22,8 +22,13 @@ export type SourceChangeOutcome =
 const wins = (version: SourceVersion, value: unknown, currentVersion: SourceVersion | undefined, current: unknown): boolean => {
   if (currentVersion === undefined) return true;
   if (version !== currentVersion) return version > currentVersion;
-  return JSON.stringify(value) > JSON.stringify(current);
+  return serialize(value) > serialize(current);
 };
+
+/** Marks a write that empties a field; it is versioned like a value so a stale value cannot return. */
+const CLEARED = Symbol('cleared');
+
+const serialize = (value: unknown): string => (value === CLEARED || value === undefined ? 'null' : JSON.stringify(value));
 
 /**
  * The leaves of a fields object as dotted paths: `{ address: { city } }` is `address.city`. A
@@ -42,16 +47,29 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const getPath = (target: Record<string, unknown>, path: string): unknown =>
   path.split('.').reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), target);
 
-/** Sets a dotted path, copying each object on the way so the caller's record is never mutated. */
+/** Sets a dotted path in a record the caller owns (the reducer works on a deep copy). */
 const setPath = (target: Record<string, unknown>, path: string, value: unknown): void => {
   const keys = path.split('.');
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    const child = node[key];
-    node[key] = isPlainObject(child) ? { ...child } : {};
+    if (!isPlainObject(node[key])) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   node[keys.at(-1)!] = value;
+};
+
+/** Removes a dotted path, and any object it leaves empty. */
+const deletePath = (target: Record<string, unknown>, path: string): void => {
+  const [key, ...rest] = path.split('.');
+  if (key === undefined) return;
+  if (rest.length === 0) {
+    delete target[key];
+    return;
+  }
+  const child = target[key];
+  if (!isPlainObject(child)) return;
+  deletePath(child, rest.join('.'));
+  if (Object.keys(child).length === 0) delete target[key];
 };
 
 const maxVersion = (a: SourceVersion, b: SourceVersion): SourceVersion => (a > b ? a : b);
@@ -83,11 +101,11 @@ export const applySourceChange = (
 
   const base = existing ?? emptyRecord(event, now);
   const v = event.sourceVersion;
-  const fields = { ...base.fields };
+  const fields = structuredClone(base.fields);
   const fieldVersions = { ...base.fieldVersions };
   let status = base.status;
   let statusVersion = base.statusVersion;
-  let rereadRequestedAt = base.rereadRequestedAt;
+  let { rereadRequestedAt, rereadRequestedVersion, lastFullReadVersion } = base;
   let touched = existing === undefined;
 
   switch (event.changeKind) {
@@ -96,11 +114,12 @@ export const applySourceChange = (
         ...base,
         fields: {},
         fieldVersions: {},
-        raw: undefined,
+        rawJson: undefined,
         status: 'erased',
         statusVersion: v,
         version: maxVersion(base.version, v),
         rereadRequestedAt: undefined,
+        rereadRequestedVersion: undefined,
         lastEventId: event.eventId,
         updatedAt: now.toISOString(),
       };
@@ -118,26 +137,36 @@ export const applySourceChange = (
       break;
     }
     case 'gap': {
-      // The vendor lost track of what changed: keep every field, and ask for a fresh read.
-      if (rereadRequestedAt === undefined || v > base.version) {
-        rereadRequestedAt = now.toISOString();
+      // The vendor lost track of what changed: keep every field and ask for a fresh read, unless
+      // a full read at least as new has already arrived. A request stands until one does.
+      const answered = lastFullReadVersion !== undefined && lastFullReadVersion >= v;
+      if (!answered && (rereadRequestedVersion === undefined || v > rereadRequestedVersion)) {
+        rereadRequestedVersion = v;
+        rereadRequestedAt ??= now.toISOString();
         touched = true;
       }
       break;
     }
     case 'upsert': {
-      for (const [path, value] of leafEntries(event.fields)) {
+      const cleared = (event.clearedFields ?? []).filter((path) => getPath(event.fields, path) === undefined);
+      const writes: [string, unknown][] = [...leafEntries(event.fields), ...cleared.map((path): [string, unknown] => [path, CLEARED])];
+      for (const [path, value] of writes) {
         const current = getPath(fields, path);
         if (!wins(v, value, fieldVersions[path], current)) continue;
-        if (fieldVersions[path] === v && JSON.stringify(current) === JSON.stringify(value)) continue;
-        setPath(fields, path, value);
+        if (fieldVersions[path] === v && serialize(current) === serialize(value)) continue;
+        if (value === CLEARED) deletePath(fields, path);
+        else setPath(fields, path, value);
         fieldVersions[path] = v;
         touched = true;
       }
-      // A full read after a gap clears the re-read request; a partial update does not.
-      if (rereadRequestedAt !== undefined && event.changedFields === undefined && v >= base.version) {
-        rereadRequestedAt = undefined;
+      // A full snapshot answers every re-read request up to its version; a partial update does not.
+      if (event.changedFields === undefined && (lastFullReadVersion === undefined || v > lastFullReadVersion)) {
+        lastFullReadVersion = v;
         touched = true;
+        if (rereadRequestedVersion !== undefined && v >= rereadRequestedVersion) {
+          rereadRequestedVersion = undefined;
+          rereadRequestedAt = undefined;
+        }
       }
       break;
     }
@@ -158,8 +187,10 @@ export const applySourceChange = (
       status,
       statusVersion,
       rereadRequestedAt,
+      rereadRequestedVersion,
+      lastFullReadVersion,
       version: maxVersion(base.version, v),
-      raw: newest && event.raw !== undefined ? event.raw : base.raw,
+      rawJson: newest && event.raw !== undefined ? JSON.stringify(event.raw) : base.rawJson,
       lastEventId: newest ? event.eventId : base.lastEventId,
       updatedAt: now.toISOString(),
     },

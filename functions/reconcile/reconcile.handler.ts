@@ -43,9 +43,17 @@ export const createReconcileHandler = (deps: ReconcileDeps) => async (sqsEvent: 
           group.map((g) => g.event),
           deps.clock.now(),
         );
-      } catch (error) {
-        logger.error('source change failed', { messageIds: group.map((g) => g.message.messageId), error: error as Error });
-        failures.push(...group.map((g) => g.message.messageId));
+      } catch {
+        // One bad change must not hold its neighbours back: apply them one by one, and report
+        // only those that still fail (they retry, then wait in the DLQ).
+        for (const { message, event } of group) {
+          try {
+            await deps.records.apply(event, deps.clock.now());
+          } catch (error) {
+            logger.error('source change failed', { messageId: message.messageId, eventId: event.eventId, error: error as Error });
+            failures.push(message.messageId);
+          }
+        }
       }
     }),
   );

@@ -21,7 +21,8 @@ export type EntityType = z.infer<typeof EntityType>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
-const money = z.number().finite();
+/** DynamoDB's document client refuses numbers it cannot represent exactly, so neither do we. */
+const money = z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code, upper case');
 
 export const Address = z.object({
@@ -195,6 +196,11 @@ const envelopeBase = {
   changeKind: ChangeKind,
   /** Field names (canonical) that the vendor says changed; absent when it sent a full snapshot. */
   changedFields: z.array(z.string()).optional(),
+  /**
+   * Field paths (canonical, `address.city` for a part) the vendor emptied. The canonical model has
+   * no null, so a cleared value travels here and is versioned like any write.
+   */
+  clearedFields: z.array(z.string()).optional(),
   /** The vendor's own event or delivery id, kept for audit and support. */
   vendorEventId: z.string().optional(),
   /** The record as the vendor sent it (one entity's part of the payload). */
@@ -246,7 +252,15 @@ export const SourceRecord = z.object({
   statusVersion: SourceVersion,
   /** Set while the fields may be stale because the vendor reported a gap. */
   rereadRequestedAt: isoDateTime.optional(),
-  raw: z.unknown().optional(),
+  /** The newest gap's version; the request stands until a full read at least as new arrives. */
+  rereadRequestedVersion: SourceVersion.optional(),
+  /** The newest full snapshot applied (a create, a re-read, a vendor that always sends everything). */
+  lastFullReadVersion: SourceVersion.optional(),
+  /**
+   * The newest raw payload, as JSON text: vendors nest deeper than DynamoDB's 32 levels and send
+   * numbers it cannot hold, and Concord never queries inside it.
+   */
+  rawJson: z.string().optional(),
   lastEventId: z.string(),
   firstSeenAt: isoDateTime,
   updatedAt: isoDateTime,

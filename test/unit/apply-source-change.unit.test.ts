@@ -28,7 +28,13 @@ const applyAll = (events: readonly CanonicalEvent[]): SourceRecord | undefined =
  * erased record ignores everything after the erasure, so its version says nothing.
  */
 const essence = (record: SourceRecord | undefined) =>
-  record && { fields: record.fields, fieldVersions: record.fieldVersions, status: record.status, version: record.status === 'erased' ? 'n/a' : record.version };
+  record && {
+    fields: record.fields,
+    fieldVersions: record.fieldVersions,
+    status: record.status,
+    version: record.status === 'erased' ? 'n/a' : record.version,
+    rereadPending: record.rereadRequestedVersion !== undefined,
+  };
 
 describe('applying a source change', () => {
   it('creates the record from its first event', () => {
@@ -72,11 +78,21 @@ describe('applying a source change', () => {
   const arbEvent = fc
     .record({
       seq: fc.integer({ min: 1, max: 6 }),
-      kind: fc.constantFrom<CanonicalEvent['changeKind']>('upsert', 'upsert', 'upsert', 'delete', 'undelete', 'gap', 'erase'),
+      kind: fc.constantFrom<CanonicalEvent['changeKind']>('upsert', 'upsert', 'upsert', 'delete', 'undelete', 'gap', 'gap', 'erase'),
       name: fc.constantFrom('Acme', 'Acme Inc', 'ACME'),
-      phone: fc.option(fc.constantFrom('+15550100', '+15550199'), { nil: undefined }),
+      phone: fc.constantFrom<string | undefined | null>('+15550100', '+15550199', undefined, null),
+      partial: fc.boolean(),
     })
-    .map(({ seq, kind, name, phone }) => accountEvent(seq, kind, kind === 'upsert' ? { name, ...(phone ? { phone } : {}) } : {}));
+    .map(({ seq, kind, name, phone, partial }) => {
+      if (kind !== 'upsert') return accountEvent(seq, kind);
+      // null stands for "the vendor cleared the phone"
+      const fields: Record<string, string> = phone === null || phone === undefined ? { name } : { name, phone };
+      const extra: Partial<CanonicalEvent> = {
+        ...(partial ? { changedFields: Object.keys(fields) } : {}),
+        ...(phone === null ? { clearedFields: ['phone'] } : {}),
+      };
+      return accountEvent(seq, kind, fields, extra);
+    });
 
   it('converges whatever the order and however often events are delivered', () => {
     fc.assert(
@@ -87,6 +103,41 @@ describe('applying a source change', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('cleared fields', () => {
+  it('empties a field the vendor cleared, and a late older value does not bring it back', () => {
+    const record = applyAll([
+      accountEvent(1, 'upsert', { name: 'Acme', phone: '+15550100' }),
+      accountEvent(3, 'upsert', {}, { changedFields: ['phone'], clearedFields: ['phone'] }),
+      accountEvent(2, 'upsert', { phone: '+15550199' }, { changedFields: ['phone'] }),
+    ]);
+    expect(record?.fields).toEqual({ name: 'Acme' });
+  });
+
+  it('clears one part of an address and drops the address once it is empty', () => {
+    const withCity = applyAll([accountEvent(1, 'upsert', {}, { fields: { address: { city: 'Boston' } } } as Partial<CanonicalEvent>)]);
+    const outcome = applySourceChange(withCity, accountEvent(2, 'upsert', {}, { changedFields: ['address.city'], clearedFields: ['address.city'] }), now);
+    expect(outcome).toMatchObject({ kind: 'changed', record: { fields: {} } });
+  });
+});
+
+describe('re-read requests', () => {
+  it('does not raise a request again when a gap is redelivered after the full read that answered it', () => {
+    const gap = accountEvent(2, 'gap');
+    const record = applyAll([gap, accountEvent(3, 'upsert', { name: 'Acme' }), gap]);
+    expect(record?.rereadRequestedAt).toBeUndefined();
+  });
+
+  it('keeps the request when the snapshot that arrives is older than the gap', () => {
+    const record = applyAll([accountEvent(5, 'gap'), accountEvent(4, 'upsert', { name: 'Acme' })]);
+    expect(record?.rereadRequestedVersion).toBe(formatSourceVersion(1_700_000_005_000));
+  });
+
+  it('is not answered by a partial update', () => {
+    const record = applyAll([accountEvent(1, 'gap'), accountEvent(2, 'upsert', { name: 'Acme' }, { changedFields: ['name'] })]);
+    expect(record?.rereadRequestedAt).toBe(now.toISOString());
   });
 });
 

@@ -1,8 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { putEventsBatches } from '../bus-limits';
 import type { BusEvent, EventBus } from '../ports';
-
-/** PutEvents takes at most 10 entries a call. */
-const MAX_ENTRIES = 10;
 
 export class BusPublishError extends Error {
   constructor(readonly failures: { errorCode?: string; errorMessage?: string }[]) {
@@ -19,8 +17,8 @@ export class EventBridgeBus implements EventBus {
   ) {}
 
   async publish(events: readonly BusEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += MAX_ENTRIES) {
-      const entries: PutEventsRequestEntry[] = events.slice(i, i + MAX_ENTRIES).map((e) => ({
+    for (const batch of putEventsBatches(events)) {
+      const entries: PutEventsRequestEntry[] = batch.map((e) => ({
         EventBusName: this.busName,
         Source: e.source,
         DetailType: e.detailType,
