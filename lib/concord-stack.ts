@@ -22,6 +22,8 @@ import { toCdkEventPattern } from './event-pattern';
 import { SalesforceRelay } from './salesforce-relay';
 import { SqsConsumer } from './sqs-consumer';
 import type { ConcordTables } from './stateful-stack';
+import { TABLE_ENV } from '../functions/shared/config';
+import type { TableKey } from '../functions/shared/tables';
 import { grantTableData } from './table-grants';
 import { WebhookApi, type WebhookThrottle } from './webhook-api';
 
@@ -75,9 +77,7 @@ export class ConcordStack extends Stack {
     // its grants decide what it may actually touch.
     const environment: Record<string, string> = {
       EVENT_BUS_NAME: this.bus.eventBusName,
-      SOURCE_RECORDS_TABLE: tables.sourceRecords.tableName,
-      QUARANTINE_TABLE: tables.quarantine.tableName,
-      IDEMPOTENCY_TABLE: tables.idempotency.tableName,
+      ...Object.fromEntries((Object.keys(TABLE_ENV) as TableKey[]).map((key) => [TABLE_ENV[key], tables[key].tableName])),
     };
 
     // Typed by ConsumerName: a consumer added to the routing table does not compile until its

@@ -3,11 +3,11 @@
  * (generated from the shared definitions in functions/shared/tables.ts) and the webhook secret
  * the operator fills in. Everything here is retained when the stack is deleted.
  */
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { WEBHOOK_SECRET_ENV } from '../functions/shared/config';
+import { TABLE_ENV, WEBHOOK_SECRET_ENV } from '../functions/shared/config';
 import { tables, type KeyDefinition, type TableDefinition, type TableKey } from '../functions/shared/tables';
 
 export type ConcordTables = Record<TableKey, dynamodb.Table>;
@@ -54,6 +54,12 @@ export class StatefulStack extends Stack {
       // The values are typed in by an operator; losing them with the stack would break every sender.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // What `concord --aws` needs, named after the variables it reads (README, "Configuration").
+    for (const [key, table] of entries.map(([key]) => [key, this.tables[key]] as const)) {
+      new CfnOutput(this, `${TABLE_ENV[key]}`.replace(/_/g, ''), { value: table.tableName, description: `${TABLE_ENV[key]} for concord --aws` });
+    }
+    new CfnOutput(this, 'WEBHOOKSECRETSARN', { value: this.webhookSecret.secretArn, description: 'WEBHOOK_SECRETS_ARN for concord --aws' });
+
     Validations.of(this.webhookSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:

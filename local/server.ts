@@ -45,10 +45,21 @@ export const apiGatewayEventOf = (req: IncomingMessage, body: Buffer, pathParame
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    // Like API Gateway for a binary-safe integration: the bytes, base64-encoded.
-    body: body.toString('base64'),
-    isBase64Encoded: true,
+    ...apiGatewayBody(headers['content-type'], body),
   };
+};
+
+const TEXT_CONTENT = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
+
+/**
+ * Like an HTTP API: text content types arrive as a string, anything else base64-encoded, so both
+ * decoding paths of the handler run locally too. Bytes that are not valid UTF-8 stay base64.
+ */
+const apiGatewayBody = (contentType: string | undefined, body: Buffer): { body: string; isBase64Encoded: boolean } => {
+  const text = body.toString('utf8');
+  return TEXT_CONTENT.test(contentType ?? '') && Buffer.from(text, 'utf8').equals(body)
+    ? { body: text, isBase64Encoded: false }
+    : { body: body.toString('base64'), isBase64Encoded: true };
 };
 
 const PutEventsRequest = z.object({
@@ -59,7 +70,13 @@ const PutEventsRequest = z.object({
 });
 
 const handlePutEvents = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
-  const parsed = PutEventsRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    return sendJson(res, 400, { __type: 'SerializationException', message: 'request body is not JSON' });
+  }
+  const parsed = PutEventsRequest.safeParse(json);
   if (!parsed.success) return sendJson(res, 400, { __type: 'ValidationException', message: parsed.error.message });
   try {
     await deps.bus.publish(

@@ -27,6 +27,11 @@ export const QuarantineEntry = z.object({
   bodyBytes: z.number().int().nonnegative(),
   /** True when the body was too large to keep whole; such an entry cannot be replayed. */
   bodyTruncated: z.boolean(),
+  /**
+   * Epoch seconds after which DynamoDB may delete the entry: set only for deliveries that never
+   * proved who sent them, so strangers cannot fill the table forever.
+   */
+  expiresAt: z.number().int().optional(),
   replays: z
     .array(z.object({ at: z.string(), outcome: z.enum(['accepted', 'rejected']), reason: z.string().optional(), detail: z.string().optional() }))
     .default([]),
@@ -42,6 +47,16 @@ export const redactHeaders = (headers: Readonly<Record<string, string>>): Record
 /** DynamoDB items are capped at 400 KB; keep the compressed body well under it. */
 export const MAX_STORED_BODY_BYTES = 300_000;
 
+/**
+ * A delivery that failed its signature or size check is anyone's: keep enough of it to diagnose
+ * and, in the usual case of a misconfigured secret, to replay (webhooks are rarely this large),
+ * and let it expire.
+ */
+export const MAX_UNVERIFIED_BODY_BYTES = 64 * 1024;
+export const UNVERIFIED_RETENTION_DAYS = 30;
+
+const unverified = (stage: QuarantineStage) => stage === 'verification' || stage === 'size';
+
 export interface Rejection {
   system: string;
   stage: QuarantineStage;
@@ -50,8 +65,14 @@ export interface Rejection {
 }
 
 export const quarantineEntryOf = (rejection: Rejection, request: WebhookRequest, receivedAt: Date, quarantineId: string): QuarantineEntry => {
-  const compressed = gzipSync(request.rawBody);
-  const truncated = compressed.length > MAX_STORED_BODY_BYTES;
+  const stranger = unverified(rejection.stage);
+  const kept = stranger ? request.rawBody.subarray(0, MAX_UNVERIFIED_BODY_BYTES) : request.rawBody;
+  let body = gzipSync(kept);
+  let truncated = kept.length < request.rawBody.length;
+  if (body.length > MAX_STORED_BODY_BYTES) {
+    body = gzipSync(kept.subarray(0, MAX_STORED_BODY_BYTES));
+    truncated = true;
+  }
   return {
     quarantineId,
     ...rejection,
@@ -60,9 +81,10 @@ export const quarantineEntryOf = (rejection: Rejection, request: WebhookRequest,
     method: request.method,
     url: request.url,
     headers: redactHeaders(request.headers),
-    body: truncated ? gzipSync(request.rawBody.subarray(0, MAX_STORED_BODY_BYTES)) : compressed,
+    body,
     bodyBytes: request.rawBody.length,
     bodyTruncated: truncated,
+    expiresAt: stranger ? Math.floor(receivedAt.getTime() / 1000) + UNVERIFIED_RETENTION_DAYS * 86_400 : undefined,
     replays: [],
   };
 };

@@ -15,6 +15,13 @@ export const WEBHOOK_SECRET_ENV: Record<SourceSystem, string> = {
   generic: 'GENERIC_WEBHOOK_SECRET',
 };
 
+/** The variable that names each table (set by the stack, and for `concord --aws` from its outputs). */
+export const TABLE_ENV: Record<keyof TableNames, string> = {
+  sourceRecords: 'SOURCE_RECORDS_TABLE',
+  quarantine: 'QUARANTINE_TABLE',
+  idempotency: 'IDEMPOTENCY_TABLE',
+};
+
 const Env = z.object({
   EVENT_BUS_NAME: z.string().default('concord'),
   TABLE_PREFIX: z.string().default('concord-'),

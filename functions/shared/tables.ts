@@ -8,7 +8,7 @@ export interface KeyDefinition {
 }
 
 export interface TableDefinition {
-  /** Logical name; the physical name is `${prefix}${logicalName}` (prefix empty on AWS defaults). */
+  /** Logical name: locally the table is `${prefix}${logicalName}`; on AWS CloudFormation names it. */
   logicalName: string;
   description: string;
   partitionKey: KeyDefinition;
@@ -31,6 +31,7 @@ export const tables = {
     globalIndexes: [
       { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
     ],
+    timeToLiveAttribute: 'expiresAt',
   },
   idempotency: {
     logicalName: 'Idempotency',

@@ -106,6 +106,15 @@ describe('the webhook endpoint', () => {
     expect(await runtime.quarantine.get(quarantineId)).toMatchObject({ stage: 'size', reason: 'payload-too-large' });
   });
 
+  it.each(['application/json', 'application/octet-stream'])('verifies and stores a non-ASCII body sent as %s', async (contentType) => {
+    const name = `Zürcher Ümlaut GmbH 🚀 ${contentType}`;
+    const [delivery] = deliveriesFor('zendesk', [{ ...accountChange('zendesk', name), externalId: contentType.length.toString() }]);
+    const result = await send('zendesk', { ...delivery!, headers: { ...delivery!.headers, 'content-type': contentType } });
+    expect(result.status).toBe(202);
+    await runtime.drain();
+    expect((await runtime.sourceRecords.get(`zendesk#account#${contentType.length}`))?.fields.name).toBe(name);
+  });
+
   it('reports healthy once ready', async () => {
     const response = await fetch(`${runtime.url}/health`);
     expect(response.status).toBe(200);
