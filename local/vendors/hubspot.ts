@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { signHubspotV3 } from '../../functions/ingest/connectors/hubspot';
-import type { DeliveryOptions, OutboundWebhook, SourceChange, VendorSimulator } from './vendor-simulator';
+import { flatCanonical, type DeliveryOptions, type OutboundWebhook, type SourceChange, type VendorSimulator } from './vendor-simulator';
 
 export const HUBSPOT_WEBHOOK_PATH = '/webhooks/hubspot';
 /** HubSpot sends at most 100 events per request. */
@@ -122,18 +122,6 @@ const objectIdOf = (externalId: string): number => {
   return Number(externalId);
 };
 
-const flatCanonical = (fields: Record<string, unknown>): Map<string, unknown> => {
-  const flat = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    if (name === 'address' && typeof value === 'object' && value !== null) {
-      for (const [part, inner] of Object.entries(value)) if (inner !== undefined) flat.set(`address.${part}`, inner);
-    } else {
-      flat.set(name, value);
-    }
-  }
-  return flat;
-};
 
 const sha256 = (text: string | Buffer): Buffer => createHash('sha256').update(text).digest();
 

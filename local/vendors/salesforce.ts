@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { signStandardWebhook, standardWebhookTimestamp } from '../../functions/ingest/standard-webhooks';
 import type { DeliveredBusEvent } from '../../functions/shared/ports';
-import type { DeliveryOptions, OutboundWebhook, SourceChange, VendorSimulator } from './vendor-simulator';
+import { flatCanonical, type DeliveryOptions, type OutboundWebhook, type SourceChange, type VendorSimulator } from './vendor-simulator';
 
 export const SALESFORCE_WEBHOOK_PATH = '/webhooks/salesforce';
 /** Salesforce's Pub/Sub API hands out at most 100 events per fetch. */
@@ -159,19 +159,6 @@ const entityOf = (change: SourceChange): SalesforceEntity => {
   }
 };
 
-/** The canonical fields as `field` / `address.part` → value, leaving out what is absent. */
-const flatCanonical = (fields: Record<string, unknown>): Map<string, unknown> => {
-  const flat = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    if (name === 'address' && typeof value === 'object' && value !== null) {
-      for (const [part, inner] of Object.entries(value)) if (inner !== undefined) flat.set(`address.${part}`, inner);
-    } else {
-      flat.set(name, value);
-    }
-  }
-  return flat;
-};
 
 const setPath = (payload: Record<string, unknown>, path: string, value: unknown): void => {
   const [head, component] = path.split('.') as [string, string | undefined];

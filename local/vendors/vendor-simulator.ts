@@ -40,3 +40,17 @@ export interface VendorSimulator {
   readonly entityTypes: readonly EntityType[];
   deliveries(changes: readonly SourceChange[], options: DeliveryOptions): OutboundWebhook[];
 }
+
+/** Canonical fields as `field` / `address.part` → value, leaving out what is absent. */
+export const flatCanonical = (fields: Record<string, unknown>): Map<string, unknown> => {
+  const flat = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (name === 'address' && typeof value === 'object' && value !== null) {
+      for (const [part, inner] of Object.entries(value)) if (inner !== undefined) flat.set(`address.${part}`, inner);
+    } else {
+      flat.set(name, value);
+    }
+  }
+  return flat;
+};

@@ -120,9 +120,39 @@ describe('generic connector: translation', () => {
     });
   });
 
-  it('treats a complete record as a snapshot', () => {
+  it('treats a complete record as a snapshot, in which every field left out is cleared', () => {
     const [event] = eventsOf(translate(change('ticket.upserted', { entityType: 'ticket', externalId: 'T-1', complete: true, fields: { subject: 'Help', status: 'open' } })));
     expect(event).not.toHaveProperty('changedFields');
+    expect(event?.fields).toEqual({ subject: 'Help', status: 'open' });
+    expect(event?.clearedFields).toEqual(['accountRef', 'requesterRef', 'priority', 'openedAt', 'satisfaction']);
+  });
+
+  it('reads a field sent as null or "" as a clear of its canonical path, never as "" or silence', () => {
+    // given a partial update that empties a text, a number, a reference and a date, and one address part
+    const fields = { title: null, email: '', accountRef: null, birthDate: null, marketingOptIn: false, address: { city: null, country: 'DE' } };
+    // when translated
+    const [event] = eventsOf(translate(change('person.upserted', { entityType: 'person', externalId: 'P-7', fields })));
+    // then the values are written, the emptied paths cleared, and both named as changed
+    expect(event?.fields).toEqual({ marketingOptIn: false, address: { country: 'DE' } });
+    expect([...(event?.clearedFields ?? [])].sort()).toEqual(['accountRef', 'address.city', 'birthDate', 'email', 'title']);
+    expect([...(event?.changedFields ?? [])].sort()).toEqual(['accountRef', 'address', 'address.city', 'birthDate', 'email', 'marketingOptIn', 'title']);
+  });
+
+  it('clears each part of an address sent as null, and the parts a complete record’s address leaves out', () => {
+    const parts = ['address.street', 'address.city', 'address.region', 'address.postalCode', 'address.country'];
+    const [whole] = eventsOf(translate(change('account.upserted', { entityType: 'account', externalId: 'A', fields: { address: null } })));
+    expect(whole).toMatchObject({ fields: {}, clearedFields: parts });
+    const [complete] = eventsOf(translate(change('account.upserted', { entityType: 'account', externalId: 'A', complete: true, fields: { name: 'Acme', address: { city: 'Berlin' } } })));
+    expect(complete?.fields).toEqual({ name: 'Acme', address: { city: 'Berlin' } });
+    expect(complete?.clearedFields).toEqual(expect.arrayContaining(['domain', 'employees', 'concordId', 'address.street', 'address.country']));
+    expect(complete?.clearedFields).not.toContain('address.city');
+    expect(complete?.clearedFields).not.toContain('name');
+  });
+
+  it('still refuses a null under a name the canonical model does not have', () => {
+    const translation = translate(change('account.upserted', { entityType: 'account', externalId: 'A', fields: { colour: null } }));
+    expect(translation).toMatchObject({ kind: 'invalid', reason: 'schema-violation' });
+    expect(translation.kind === 'invalid' && translation.detail).toMatch(/^data\.fields: .*colour/);
   });
 
   it('numbers the events of a batch by their place in it', () => {

@@ -206,15 +206,33 @@ describe('hubspotConnector.translate', () => {
     expect(event?.fields).toEqual(fields);
   });
 
-  it('clears a property set to "": blank text, and a typed field only named as changed', () => {
-    const [email, employees] = eventsOf(
+  it('reports a property set to "" as a clear of its canonical path, whatever its type, never as "" or silence', () => {
+    // given properties of every kind emptied in HubSpot
+    const [email, employees, city, closeDate, role, isWon] = eventsOf(
       translate([
         hsEvent({ propertyValue: '' }),
         hsEvent({ eventId: 2, subscriptionType: 'company.propertyChange', propertyName: 'numberofemployees', propertyValue: '' }),
+        hsEvent({ eventId: 3, subscriptionType: 'company.propertyChange', propertyName: 'city', propertyValue: '' }),
+        hsEvent({ eventId: 4, subscriptionType: 'deal.propertyChange', propertyName: 'closedate', propertyValue: '' }),
+        hsEvent({ eventId: 5, propertyName: 'hs_buying_role', propertyValue: '' }),
+        hsEvent({ eventId: 6, subscriptionType: 'deal.propertyChange', propertyName: 'hs_is_closed_won', propertyValue: '' }),
       ]),
     );
-    expect(email).toMatchObject({ fields: { email: '' }, changedFields: ['email'] });
-    expect(employees).toMatchObject({ fields: {}, changedFields: ['employees'] });
+    // then each is an upsert with no value, naming the path as cleared and as changed
+    expect(email).toMatchObject({ changeKind: 'upsert', fields: {}, changedFields: ['email'], clearedFields: ['email'] });
+    expect(employees).toMatchObject({ fields: {}, changedFields: ['employees'], clearedFields: ['employees'] });
+    expect(city).toMatchObject({ fields: {}, changedFields: ['address.city'], clearedFields: ['address.city'] });
+    expect(closeDate).toMatchObject({ entityType: 'opportunity', fields: {}, clearedFields: ['closeDate'] });
+    expect(role).toMatchObject({ fields: {}, clearedFields: ['role'] });
+    expect(isWon).toMatchObject({ fields: {}, clearedFields: ['isWon'] });
+    expect([email, employees, city, closeDate, role, isWon].every((e) => CanonicalEvent.safeParse(e).success)).toBe(true);
+  });
+
+  it('reads a null propertyValue as a clear too, and a value as no clear', () => {
+    const [cleared, set] = eventsOf(translate([hsEvent({ propertyName: 'phone', propertyValue: null }), hsEvent({ eventId: 2, propertyName: 'phone', propertyValue: '+1 555' })]));
+    expect(cleared).toMatchObject({ fields: {}, clearedFields: ['phone'] });
+    expect(set).toMatchObject({ fields: { phone: '+1 555' }, changedFields: ['phone'] });
+    expect(set).not.toHaveProperty('clearedFields');
   });
 
   it('skips properties it does not map, and custom lifecycle stages, without failing the batch', () => {
@@ -351,6 +369,18 @@ describe('hubspotSimulator → connector round trip', () => {
     expect(events.filter((e) => e.externalId === '52').map((e) => e.changeKind)).toEqual(['delete', 'erase']);
     expect(fold(events).get('person#51')).toEqual({ email: 'ada@example.com', firstName: 'Ada', title: 'CTO', address: { city: 'London' } });
     expect(events.every((e) => CanonicalEvent.safeParse(e).success)).toBe(true);
+  });
+
+  it('turns the simulator’s emptied text into a propertyChange of "" and so into a clear', () => {
+    const changes: SourceChange[] = [
+      { entityType: 'account', externalId: '61', changeKind: 'upsert', occurredAt: at(1), fields: { name: 'Acme', phone: '+1 555' } },
+      { entityType: 'account', externalId: '61', changeKind: 'upsert', occurredAt: at(2), fields: { phone: '', address: { city: '' } } },
+    ];
+    const cleared = receive(hubspotSimulator.deliveries(changes, { secret: SECRET, baseUrl: BASE_URL, now: NOW })).filter((e) => e.clearedFields !== undefined);
+    expect(cleared.map((e) => [e.clearedFields, e.fields])).toEqual([
+      [['phone'], {}],
+      [['address.city'], {}],
+    ]);
   });
 
   it('renders the same changes identically, so a re-render is a redelivery with the same ids', () => {

@@ -66,6 +66,8 @@ const customer = {
   ],
 };
 const body = JSON.stringify(delivery('customer', 'create', customer));
+/** A copy of the full customer, for tests that change part of it. */
+const customer_ = (): Record<string, unknown> => structuredClone(customer);
 
 describe('NetSuite connector: verification', () => {
   it('accepts a signature computed by hand from the documented scheme', () => {
@@ -167,9 +169,45 @@ describe('NetSuite connector: translation', () => {
     });
   });
 
-  it('names the changed fields of an inline edit, and treats empty values as absent', () => {
+  it('names the changed fields of an inline edit, and reads an emptied one as a clear', () => {
     const [event] = eventsOf(translate(delivery('customer', 'xedit', { id: '4711', phone: '+49 30 7654321', url: '' })));
-    expect(event).toMatchObject({ fields: { phone: '+49 30 7654321' }, changedFields: ['phone'] });
+    // the web address was emptied, so the domain read off it goes too
+    expect(event).toMatchObject({ fields: { phone: '+49 30 7654321' }, changedFields: ['phone', 'website', 'domain'], clearedFields: ['website', 'domain'] });
+  });
+
+  it('reads every mapped field a create or edit leaves empty, null or out as a clear of its canonical path', () => {
+    // given a full snapshot of a customer whose phone, tax id and stage were emptied, and whose address book is empty
+    const record = { id: '4711', entityid: 'CUST-00042', companyname: 'Acme GmbH', email: '', phone: '', url: null, vatregnumber: '  ', stage: null, addressbook: [] };
+    // when translated
+    const [event] = eventsOf(translate(delivery('customer', 'edit', record)));
+    // then the empties are clears, by canonical path (the address part by part); the concord id, left out, is one too
+    expect(event?.fields).toEqual({ name: 'Acme GmbH', customerNumber: 'CUST-00042' });
+    expect([...(event?.clearedFields ?? [])].sort()).toEqual(
+      ['address.city', 'address.country', 'address.postalCode', 'address.region', 'address.street', 'concordId', 'domain', 'lifecycleStage', 'phone', 'taxId', 'website'].sort(),
+    );
+    expect(event).not.toHaveProperty('changedFields');
+  });
+
+  it('clears an address part a snapshot’s address leaves empty, and a typed transaction field sent as "" or null', () => {
+    const [customer] = eventsOf(
+      translate(delivery('customer', 'create', { ...customer_(), addressbook: [{ defaultbilling: true, addressbookaddress: { addr1: 'Hauptstr. 1', addr2: '', city: 'Berlin', zip: null, country: 'DE' } }] })),
+    );
+    expect((customer?.fields as { address?: object }).address).toEqual({ street: 'Hauptstr. 1', city: 'Berlin', country: 'DE' });
+    expect(customer?.clearedFields).toEqual(['address.region', 'address.postalCode']);
+    const [invoice] = eventsOf(translate(delivery('invoice', 'edit', { id: '9001', tranid: 'INV-77', entity: '', total: null, amountremaining: '', currency: 'USD', status: 'Open', duedate: '' })));
+    expect(invoice?.fields).toEqual({ number: 'INV-77', currency: 'USD', status: 'Open' });
+    expect(invoice?.clearedFields).toEqual(['accountRef', 'amount', 'amountDue', 'dueDate']);
+  });
+
+  it('in an inline edit clears only what was sent empty: a field left out did not change', () => {
+    const [event] = eventsOf(translate(delivery('salesorder', 'xedit', { id: '812', total: null, trandate: '', status: 'Billed' })));
+    expect(event).toMatchObject({ fields: { status: 'Billed' }, changedFields: ['status', 'amount', 'orderDate'], clearedFields: ['amount', 'orderDate'] });
+  });
+
+  it('neither writes nor clears a stage Concord does not map', () => {
+    const [event] = eventsOf(translate(delivery('customer', 'edit', { ...customer_(), stage: 'PARTNER' })));
+    expect(event?.fields).not.toHaveProperty('lifecycleStage');
+    expect(event).not.toHaveProperty('clearedFields');
   });
 
   it('maps a sales order', () => {
@@ -284,6 +322,18 @@ describe('NetSuite simulator → connector round trip', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('turns an emptied text of a later change into a clear', () => {
+    const webhooks = netsuiteSimulator.deliveries(
+      [
+        { entityType: 'account', externalId: '4711', fields: { name: 'Acme', phone: '+49 30 1' }, changeKind: 'upsert', occurredAt: receivedAt },
+        { entityType: 'account', externalId: '4711', fields: { phone: '' }, changeKind: 'upsert', occurredAt: new Date(receivedAt.getTime() + 1000) },
+      ],
+      { secret: SECRET, baseUrl: BASE_URL, now: receivedAt },
+    );
+    const [, edit] = webhooks.map((w) => eventsOf(netsuiteConnector.translate(JSON.parse(w.body), requestOf(w), receivedAt))[0]!);
+    expect(edit).toMatchObject({ fields: {}, changedFields: ['phone'], clearedFields: ['phone'] });
   });
 
   it('sends deletes and erases as deletes', () => {

@@ -98,6 +98,8 @@ describe('salesforceConnector.translate — change events as documented', () => 
       },
     });
     expect(event?.changedFields).toBeUndefined();
+    // Phone is null in the snapshot: a clear; Type and Latitude are not fields Concord maps
+    expect(event?.clearedFields).toEqual(['phone']);
     expect(event?.raw).toEqual(body[0]?.payload);
   });
 
@@ -109,14 +111,16 @@ describe('salesforceConnector.translate — change events as documented', () => 
       ),
     ];
     const [event] = eventsOf(translate(body));
-    // a nulled text field becomes "", a nulled number is only named; Name was not in changedFields
-    expect(event?.fields).toEqual({ address: { street: '1 Market St' }, phone: '' });
+    // nulled text and a nulled number are both clears; Name was not in changedFields
+    expect(event?.fields).toEqual({ address: { street: '1 Market St' } });
     expect(event?.changedFields).toEqual(['address.street', 'annualRevenue', 'phone']);
+    expect(event?.clearedFields).toEqual(['annualRevenue', 'phone']);
   });
 
   it('treats a null value of a changed field as nulled, as CometD payloads show it', () => {
     const [event] = eventsOf(translate([message({ changedFields: ['Website'] }, { Website: null })]));
-    expect(event?.fields).toEqual({ website: '' });
+    expect(event?.fields).toEqual({});
+    expect(event).toMatchObject({ changedFields: ['website'], clearedFields: ['website'] });
   });
 
   it('expands a whole compound named in changedFields and accepts flat component names', () => {
@@ -275,6 +279,83 @@ describe('salesforceConnector.translate — change events as documented', () => 
   });
 });
 
+describe('salesforceConnector.translate — clears', () => {
+  it('reports every nulled field as a cleared canonical path, whatever its type, never as "" or silence', () => {
+    // given a Contact update that empties a text, a reference, a date, a checkbox and an address part
+    const body = [
+      message(
+        {
+          entityName: 'Contact',
+          recordIds: ['0035f000001'],
+          changedFields: ['Title', 'AccountId', 'Birthdate', 'HasOptedOutOfEmail', 'MailingAddress.City', 'Email', 'LastModifiedDate'],
+          nulledFields: ['Title', 'AccountId', 'Birthdate', 'HasOptedOutOfEmail', 'MailingAddress.City'],
+        },
+        { MailingAddress: { City: null }, Email: 'ada@example.com', LastModifiedDate: 1714156690000 },
+      ),
+    ];
+    // when translated
+    const [event] = eventsOf(translate(body));
+    // then the cleared fields travel by their canonical paths, in changedFields as well
+    expect(event?.fields).toEqual({ email: 'ada@example.com' });
+    expect(event?.clearedFields).toEqual(['accountRef', 'address.city', 'birthDate', 'marketingOptIn', 'title']);
+    expect(event?.changedFields).toEqual(['accountRef', 'address.city', 'birthDate', 'email', 'marketingOptIn', 'title']);
+    expect(CanonicalEvent.safeParse(event).success).toBe(true);
+  });
+
+  it('clears every part of a nulled compound address, by its flat or compound name', () => {
+    const [byCompound] = eventsOf(translate([message({ changedFields: ['BillingAddress'], nulledFields: ['BillingAddress'] }, { BillingAddress: null })]));
+    const [byPayload] = eventsOf(translate([message({ changedFields: ['BillingAddress'] }, { BillingAddress: null })]));
+    const [flat] = eventsOf(translate([message({ changedFields: ['BillingCity'] }, { BillingCity: null })]));
+    const parts = ['address.city', 'address.country', 'address.postalCode', 'address.region', 'address.street'];
+    expect(byCompound).toMatchObject({ fields: {}, clearedFields: parts, changedFields: parts });
+    expect(byPayload).toMatchObject({ fields: {}, clearedFields: parts });
+    expect(flat).toMatchObject({ fields: {}, clearedFields: ['address.city'] });
+  });
+
+  it('reads "" as nulled, since Salesforce stores blank text as null', () => {
+    const [event] = eventsOf(translate([message({ changedFields: ['Phone'] }, { Phone: '' })]));
+    expect(event).toMatchObject({ fields: {}, changedFields: ['phone'], clearedFields: ['phone'] });
+  });
+
+  it('does not clear a changed field the payload leaves out: its value is unknown, not empty', () => {
+    const [event] = eventsOf(translate([message({ changedFields: ['Phone', 'Industry'] }, { Industry: 'Energy' })]));
+    expect(event).toMatchObject({ fields: { industry: 'Energy' }, changedFields: ['industry', 'phone'] });
+    expect(event).not.toHaveProperty('clearedFields');
+  });
+
+  it('clears the nulls of a CREATE, but not a field another path of the event sets, nor one it leaves out', () => {
+    const [account, task, meeting] = eventsOf(
+      translate([
+        message({ changeType: 'CREATE' }, { Name: 'Acme', BillingAddress: null, AnnualRevenue: null }),
+        message({ entityName: 'Task', changeType: 'CREATE', recordIds: ['00T1'] }, { Subject: 'Follow up', TaskSubtype: null }),
+        message({ entityName: 'Event', changeType: 'CREATE', recordIds: ['00U1'] }, { Subject: 'Kickoff', StartDateTime: 1772443800000, ActivityDateTime: null }),
+      ]),
+    );
+    expect(account).toMatchObject({ fields: { name: 'Acme' }, clearedFields: ['address.city', 'address.country', 'address.postalCode', 'address.region', 'address.street', 'annualRevenue'] });
+    expect(task?.fields).toEqual({ kind: 'task', subject: 'Follow up' });
+    expect(task).not.toHaveProperty('clearedFields');
+    expect(meeting).not.toHaveProperty('clearedFields');
+  });
+
+  it('reports a clear that came by Event Relay the same way', () => {
+    const relayed = {
+      'detail-type': 'AccountChangeEvent',
+      detail: { payload: { ChangeEventHeader: header({ changedFields: ['NumberOfEmployees'], nulledFields: ['NumberOfEmployees'] }), NumberOfEmployees: null } },
+    };
+    const [event] = eventsOf(translateRelayEvent(relayed, NOW));
+    expect(event).toMatchObject({ fields: {}, changedFields: ['employees'], clearedFields: ['employees'] });
+  });
+
+  it('turns the simulator’s emptied text (sent as null, in nulledFields) into a clear', () => {
+    const changes: SourceChange[] = [
+      { entityType: 'person', externalId: '003E', changeKind: 'upsert', occurredAt: NOW, fields: { lastName: 'Lovelace', title: 'CTO' } },
+      { entityType: 'person', externalId: '003E', changeKind: 'upsert', occurredAt: new Date(NOW.getTime() + 1000), fields: { title: '', address: { city: '' } } },
+    ];
+    const [, update] = receive(salesforceSimulator.deliveries(changes, { secret: SECRET, baseUrl: BASE_URL, now: NOW }));
+    expect(update).toMatchObject({ fields: {}, clearedFields: ['address.city', 'title'], changedFields: ['address.city', 'title'] });
+  });
+});
+
 describe('salesforceConnector.translate — what it refuses', () => {
   it('rejects a delivery of only entities Concord does not read as unsupported', () => {
     const result = translate([message({ entityName: 'Case' })]);
@@ -418,7 +499,7 @@ describe('salesforceSimulator → connector round trip', () => {
     expect(events).toHaveLength(154);
     expect(events[0]).toMatchObject({ changeKind: 'upsert', fields: { name: 'Acme', phone: '+1 555', address: { city: 'Paris', country: 'FR' } } });
     expect(events[0]?.changedFields).toBeUndefined();
-    expect(events[1]).toMatchObject({ fields: { phone: '', employees: 12, address: { city: 'Lyon' } }, changedFields: ['address.city', 'employees', 'phone'] });
+    expect(events[1]).toMatchObject({ fields: { employees: 12, address: { city: 'Lyon' } }, changedFields: ['address.city', 'employees', 'phone'], clearedFields: ['phone'] });
     expect(events[2]).toMatchObject({ entityType: 'person', fields: { title: 'VP' }, changedFields: ['title'] });
     expect(events[3]).toMatchObject({ entityType: 'opportunity', changeKind: 'delete', externalId: '006C' });
     expect(events.every((e) => CanonicalEvent.safeParse(e).success)).toBe(true);

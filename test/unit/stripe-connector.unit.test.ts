@@ -188,6 +188,8 @@ describe('Stripe connector: translation', () => {
         taxId: 'DE123456789',
         concordId: 'cc_acc_01',
       },
+      // the object is the whole customer, so its null state is a clear
+      clearedFields: ['address.region'],
       raw: customer,
     });
   });
@@ -197,6 +199,24 @@ describe('Stripe connector: translation', () => {
       stripeConnector.translate(stripeEvent('customer.created', { id: 'cus_1', object: 'customer', name: 'Jo', email: 'jo@gmail.com' }), rawRequest('', undefined), receivedAt),
     );
     expect(event?.fields).toEqual({ name: 'Jo' });
+  });
+
+  it('reads every mapped attribute a customer object holds no value for as a clear, never as "" or silence', () => {
+    // given a customer whose phone, address, company email and Concord id were emptied in Stripe
+    const customer = { id: 'cus_1', object: 'customer', name: 'Acme GmbH', email: 'jo@gmail.com', phone: '', address: null, metadata: {} };
+    // when translated
+    const [event] = eventsOf(stripeConnector.translate(stripeEvent('customer.updated', customer), rawRequest('', undefined), receivedAt));
+    // then only the name is written and each emptied canonical path is cleared; tax ids, not expanded, are not spoken of
+    expect(event?.fields).toEqual({ name: 'Acme GmbH' });
+    expect(event?.clearedFields).toEqual(['domain', 'phone', 'address.street', 'address.city', 'address.region', 'address.postalCode', 'address.country', 'concordId']);
+    expect(event).not.toHaveProperty('changedFields');
+  });
+
+  it('clears the tax id only when the expanded tax_ids list says there is none', () => {
+    const base = { id: 'cus_1', object: 'customer', name: 'Acme', email: 'ap@acme.example', phone: '+1', address: { line1: 'a', city: 'b', state: 'c', postal_code: 'd', country: 'DE' }, metadata: { concord_id: 'x' } };
+    const translated = (extra: Record<string, unknown>) => eventsOf(stripeConnector.translate(stripeEvent('customer.updated', { ...base, ...extra }), rawRequest('', undefined), receivedAt))[0];
+    expect(translated({})).not.toHaveProperty('clearedFields');
+    expect(translated({ tax_ids: { object: 'list', data: [] } })?.clearedFields).toEqual(['taxId']);
   });
 
   it('reports customer.deleted as a delete', () => {
@@ -248,6 +268,13 @@ describe('Stripe connector: translation', () => {
     expect(event?.fields).toMatchObject({ plan: 'Team', quantity: 3, amount: 7.005, currency: 'KWD' });
   });
 
+  it('clears what a subscription object holds no value for: a metered price’s amount, a missing customer', () => {
+    const metered = subscription({ customer: null, cancel_at_period_end: null }, { quantity: null, price: { id: 'price_m', nickname: 'Metered', product: 'prod_1', unit_amount: null, currency: 'jpy' } });
+    const [event] = eventsOf(stripeConnector.translate(stripeEvent('customer.subscription.updated', metered), rawRequest('', undefined), receivedAt));
+    expect(event?.fields).toEqual({ status: 'active', plan: 'Metered', currency: 'JPY', currentPeriodEnd: '2026-03-31T23:33:20.000Z' });
+    expect(event?.clearedFields).toEqual(['accountRef', 'quantity', 'amount', 'cancelAtPeriodEnd']);
+  });
+
   it('reports an ended subscription as status canceled, not as a deleted record', () => {
     const [event] = eventsOf(stripeConnector.translate(stripeEvent('customer.subscription.deleted', subscription({ status: 'canceled' })), rawRequest('', undefined), receivedAt));
     expect(event).toMatchObject({ changeKind: 'upsert', fields: { status: 'canceled' } });
@@ -281,6 +308,14 @@ describe('Stripe connector: translation', () => {
   it('leaves paymentFailed alone on events that do not speak about payment', () => {
     const [event] = eventsOf(stripeConnector.translate(stripeEvent('invoice.finalized', invoice()), rawRequest('', undefined), receivedAt));
     expect(event?.fields).not.toHaveProperty('paymentFailed');
+    expect(event?.clearedFields).not.toContain('paymentFailed');
+  });
+
+  it('clears an invoice’s unpaid time, and the due date and number a draft charged automatically has none of', () => {
+    const draft = invoice({ number: null, due_date: null, status: 'draft' });
+    const [event] = eventsOf(stripeConnector.translate(stripeEvent('invoice.updated', draft), rawRequest('', undefined), receivedAt));
+    expect(event?.fields).toEqual({ accountRef: 'cus_1', amount: 120, amountDue: 120, currency: 'EUR', status: 'draft' });
+    expect(event?.clearedFields).toEqual(['number', 'dueDate', 'paidAt']);
   });
 
   it('orders same-second events of one invoice by their place in its lifecycle', () => {
@@ -397,6 +432,36 @@ describe('Stripe simulator → connector round trip', () => {
     expect(events.map((e) => e.changeKind)).toEqual(['upsert', 'upsert', 'delete', 'delete']);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(4);
     for (const webhook of webhooks) expect(verify(requestOf(webhook), [SECRET], later)).toEqual({ kind: 'verified' });
+  });
+
+  it('speaks of every field it maps in each snapshot: written, or cleared when emptied (property)', () => {
+    const leaves = (fields: object): string[] =>
+      Object.entries(fields).flatMap(([name, value]) => (typeof value === 'object' && value !== null ? Object.keys(value as object).map((part) => `${name}.${part}`) : [name]));
+    const address = ['address.street', 'address.city', 'address.region', 'address.postalCode', 'address.country'];
+    const mapped = { account: ['name', 'domain', 'phone', ...address, 'concordId'], subscription: ['accountRef', 'status', 'plan', 'quantity', 'amount', 'currency', 'currentPeriodEnd', 'cancelAtPeriodEnd'], invoice: ['number', 'accountRef', 'amount', 'amountDue', 'currency', 'status', 'dueDate', 'paidAt'] } as const;
+    fc.assert(
+      fc.property(change, (c) => {
+        const [event] = eventsOf(translateDelivery(stripeSimulator.deliveries([c], { secret: SECRET, baseUrl: BASE_URL, now: receivedAt })[0]!));
+        const written = leaves(event!.fields);
+        const cleared = event!.clearedFields ?? [];
+        expect(cleared.filter((path) => written.includes(path))).toEqual([]);
+        for (const path of mapped[c.entityType as keyof typeof mapped]) expect([...written, ...cleared]).toContain(path);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('turns an emptied text of a later change into a clear, as the whole object no longer holds it', () => {
+    const webhooks = stripeSimulator.deliveries(
+      [
+        { entityType: 'account', externalId: 'cus_1', fields: { name: 'Acme', phone: '+1 555' }, changeKind: 'upsert', occurredAt: receivedAt },
+        { entityType: 'account', externalId: 'cus_1', fields: { phone: '' }, changeKind: 'upsert', occurredAt: new Date(receivedAt.getTime() + 1000) },
+      ],
+      { secret: SECRET, baseUrl: BASE_URL, now: receivedAt },
+    );
+    const [, updated] = webhooks.map((w) => eventsOf(translateDelivery(w))[0]!);
+    expect(updated?.fields).toEqual({ name: 'Acme' });
+    expect(updated?.clearedFields).toContain('phone');
   });
 
   it('renders the same changes the same way', () => {

@@ -193,12 +193,22 @@ describe('Zendesk connector: translation', () => {
     expect(withOrg).toMatchObject({ entityType: 'person', externalId: '6596848315901', fields: { email: 'ana@acme.example', accountRef: '6607619104125' } });
     const [without] = eventsOf(translate(envelope('user.created', { ...userDetail, organization_id: '0' })));
     expect(without?.fields).toEqual({ email: 'ana@acme.example' });
+    expect(without).toMatchObject({ clearedFields: ['accountRef'], changedFields: ['email', 'accountRef'] });
   });
 
   it('reads the name from user.name_changed, split at its first space', () => {
     const [event] = eventsOf(translate(envelope('user.name_changed', userDetail, { current: 'Ana  María de la Cruz', previous: 'Ana' })));
     expect(event?.fields).toMatchObject({ firstName: 'Ana', lastName: 'María de la Cruz' });
     expect(splitName('Cher')).toEqual({ firstName: 'Cher', lastName: '' });
+  });
+
+  it('reports a name changed to nothing as cleared first and last names, and a one-word name as a cleared last name', () => {
+    const [none] = eventsOf(translate(envelope('user.name_changed', userDetail, { current: '', previous: 'Ana Cruz' })));
+    expect(none?.fields).toEqual({ email: 'ana@acme.example', accountRef: '6607619104125' });
+    expect(none?.clearedFields).toEqual(['firstName', 'lastName']);
+    const [cher] = eventsOf(translate(envelope('user.name_changed', userDetail, { current: 'Cher', previous: 'Cher Sarkisian' })));
+    expect(cher).toMatchObject({ fields: { firstName: 'Cher' }, clearedFields: ['lastName'] });
+    expect(cher?.changedFields).toContain('lastName');
   });
 
   it('treats a deactivated user as deleted and a reactivated one as restored', () => {
@@ -215,6 +225,28 @@ describe('Zendesk connector: translation', () => {
       fields: { subject: 'Login broken', accountRef: '6607619104125', requesterRef: '6596848315901', status: 'open', priority: 'high', openedAt: '2026-03-01T10:12:07.000Z' },
     });
     expect(event).not.toHaveProperty('changedFields');
+  });
+
+  it('reads a mapped attribute a created record leaves null, blank or out as a clear; documented details say nothing of domains', () => {
+    // given an organization created without an external id, and a ticket created without a priority or organization
+    const [organization] = eventsOf(translate(envelope('organization.created', { id: '1', name: 'Acme', external_id: null })));
+    const { priority: _priority, ...noPriority } = ticketDetail as Record<string, unknown>;
+    const [ticket] = eventsOf(translate(envelope('ticket.created', { ...noPriority, organization_id: null, subject: '  ' })));
+    // then those are clears of their canonical paths, in a snapshot (no changedFields)
+    expect(organization).toMatchObject({ fields: { name: 'Acme' }, clearedFields: ['customerNumber'] });
+    expect(organization).not.toHaveProperty('changedFields');
+    expect(ticket?.fields).toEqual({ requesterRef: '6596848315901', status: 'open', openedAt: '2026-03-01T10:12:07.000Z' });
+    expect(ticket?.clearedFields).toEqual(['subject', 'accountRef', 'priority']);
+  });
+
+  it('in a *_changed event clears only what the detail sends empty: an attribute left out says nothing', () => {
+    const [sent] = eventsOf(translate(envelope('organization.name_changed', { id: '1', name: 'Acme', external_id: '', domain_names: [] }, { current: 'Acme', previous: 'ACME' })));
+    expect(sent).toMatchObject({ fields: { name: 'Acme' }, changedFields: ['name', 'domain', 'customerNumber'], clearedFields: ['domain', 'customerNumber'] });
+    const [left] = eventsOf(translate(envelope('organization.name_changed', { id: '1', name: 'Acme' }, { current: 'Acme', previous: 'ACME' })));
+    expect(left).toMatchObject({ fields: { name: 'Acme' }, changedFields: ['name'] });
+    expect(left).not.toHaveProperty('clearedFields');
+    const [priority] = eventsOf(translate(envelope('ticket.priority_changed', { id: '5158', priority: null, status: 'OPEN' }, { current: null, previous: 'HIGH' })));
+    expect(priority).toMatchObject({ fields: { status: 'open' }, changedFields: ['status', 'priority'], clearedFields: ['priority'] });
   });
 
   it('reads satisfaction from the CSAT events', () => {
@@ -298,7 +330,11 @@ describe('Zendesk simulator → connector round trip', () => {
         for (const event of events) {
           expect(event).toMatchObject({ entityType: c.entityType, externalId: c.externalId, changeKind: 'upsert', sourceVersion: formatSourceVersion(receivedAt.getTime(), sequence) });
         }
-        expect(Object.assign({}, ...events.map((e) => e.fields))).toEqual(c.fields);
+        // an emptied text (a one-word name's last name) comes back as a clear, not as ""
+        const given = Object.entries(c.fields as Record<string, unknown>);
+        expect(Object.assign({}, ...events.map((e) => e.fields))).toEqual(Object.fromEntries(given.filter(([, value]) => value !== '')));
+        const cleared = events.flatMap((e) => e.clearedFields ?? []);
+        for (const [name, value] of given) expect(cleared.includes(name)).toBe(value === '');
         expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
       }),
       { numRuns: 200 },

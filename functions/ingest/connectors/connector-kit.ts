@@ -1,11 +1,12 @@
 /**
  * Small pieces the Stripe, Zendesk, NetSuite and generic connectors share: reporting a zod failure
- * as a readable detail, building one canonical event, and reading the
+ * as a readable detail, building one canonical event (splitting cleared fields from written
+ * ones), and reading the
  * `t=<unix seconds>,v1=<hex>[,v1=<hex>…]` signature header that Stripe popularised and that
  * Concord's NetSuite script copies.
  */
 import type { z } from 'zod';
-import type { CanonicalEvent, ChangeKind, EntityFields, EntityType, SourceSystem, SourceVersion } from '../../shared/canonical';
+import { Address, type CanonicalEvent, type ChangeKind, type EntityFields, type EntityType, type SourceSystem, type SourceVersion } from '../../shared/canonical';
 import type { RejectionReason, Translation } from '../connector';
 import { decodeHex, parseStrictInt } from '../signature';
 
@@ -44,6 +45,7 @@ export const canonicalEventOf = <T extends EntityType>(
   fields: EntityFields[T],
   identity: EventIdentity,
   changedFields?: string[],
+  clearedFields: readonly string[] = [],
 ): CanonicalEvent =>
   ({
     ...identity,
@@ -51,11 +53,91 @@ export const canonicalEventOf = <T extends EntityType>(
     changeKind,
     fields,
     ...(changedFields === undefined ? {} : { changedFields }),
+    ...(clearedFields.length === 0 ? {} : { clearedFields: [...clearedFields] }),
   }) as CanonicalEvent;
 
-/** Drops keys whose value is undefined, so partial events carry only what the vendor said. */
-export const definedOnly = <T extends Record<string, unknown>>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/**
+ * Canonical fields as a connector reads them from the vendor's record, before the clears are
+ * split off: a value; `null` when the record holds none (the vendor emptied the field, or a full
+ * snapshot has it empty), which becomes a clear; or absent when the vendor said nothing about it.
+ * An object part (the address) may itself be `null`, which clears every part of it.
+ */
+export type ClearableFields<T> = {
+  [K in keyof T]?: (NonNullable<T[K]> extends Record<string, unknown> ? ClearableFields<NonNullable<T[K]>> : T[K]) | null;
+};
+
+/** The parts of the canonical model's nested objects: a cleared `address` clears each of these. */
+const NESTED_PARTS: Readonly<Record<string, readonly string[]>> = { address: Object.keys(Address.shape) };
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Splits what a mapping read into the values to write and the canonical paths to clear
+ * (`phone`, `address.city`). The store versions each cleared path like a write, so it is named
+ * leaf by leaf: clearing a whole `address` names its five parts.
+ */
+export const splitClears = <T extends object>(mapped: ClearableFields<T>): { fields: T; cleared: string[] } => {
+  const { fields, cleared } = split(mapped, '');
+  return { fields: fields as T, cleared };
+};
+
+const split = (mapped: object, prefix: string): { fields: Record<string, unknown>; cleared: string[] } => {
+  const fields: Record<string, unknown> = {};
+  const cleared: string[] = [];
+  for (const [name, value] of Object.entries(mapped)) {
+    if (value === undefined) continue;
+    const path = `${prefix}${name}`;
+    if (value === null) {
+      const parts = prefix === '' && Object.hasOwn(NESTED_PARTS, name) ? NESTED_PARTS[name] : undefined;
+      cleared.push(...(parts === undefined ? [path] : parts.map((part) => `${path}.${part}`)));
+    } else if (isPlainObject(value)) {
+      const inner = split(value, `${path}.`);
+      // An object left with nothing to write is dropped, unless it was sent empty (which says nothing, as before).
+      if (Object.keys(inner.fields).length > 0 || inner.cleared.length === 0) fields[name] = inner.fields;
+      cleared.push(...inner.cleared);
+    } else {
+      fields[name] = value;
+    }
+  }
+  return { fields, cleared };
+};
+
+/**
+ * How much of the record a delivery carries: all of it (a full snapshot, so the store may treat
+ * it as a fresh read) or only what changed (its written and cleared fields are named in
+ * `changedFields`).
+ */
+export type DeliveryScope = 'snapshot' | 'partial';
+
+/**
+ * One upsert from what a mapping read. `changedFields` (partial deliveries only) keeps its
+ * meaning — the names of the written fields — and also names every cleared path.
+ */
+export const upsertEventOf = <T extends EntityType>(
+  entityType: T,
+  mapped: ClearableFields<EntityFields[T]>,
+  identity: EventIdentity,
+  scope: DeliveryScope,
+): CanonicalEvent => {
+  const { fields, cleared } = splitClears<EntityFields[T]>(mapped);
+  const changedFields = scope === 'snapshot' ? undefined : [...new Set([...Object.keys(fields), ...cleared])];
+  return canonicalEventOf(entityType, 'upsert', fields, identity, changedFields, cleared);
+};
+
+/**
+ * A vendor's text as a clearable value: undefined when the vendor did not send it, null when it
+ * is empty or blank (the canonical model keeps no blank text, so an emptied text is a clear), else
+ * the text itself.
+ */
+export const clearableText = (value: string | null | undefined): string | null | undefined =>
+  value === undefined ? undefined : value === null || value.trim() === '' ? null : value;
+
+/** Applies `map` to a sent value; "not sent" (undefined) and "empty" (null) pass through. */
+export const mapClearable = <A, B>(value: A | null | undefined, map: (value: A) => B | null | undefined): B | null | undefined =>
+  value === undefined ? undefined : value === null ? null : map(value);
+
+/** In a full snapshot a mapped field the vendor left out is as empty as one it sent as null. */
+export const sentInSnapshot = <A>(value: A | null | undefined): A | null => (value === undefined ? null : value);
 
 export type HeaderRejection = { kind: 'rejected'; reason: RejectionReason; detail: string };
 export type TimestampedSignature = {

@@ -15,6 +15,11 @@
  *                            "amount" (major units), "currency" ("EUR")> } } }`.
  *   `fields` is checked against the canonical schema of its entity type, strictly: an unknown
  *   field name is an error, not silently dropped. Removal-type changes need no `fields`.
+ * - Clears: the canonical model has no null, but the envelope does. A field (or an address part)
+ *   sent as `null` or `""` was emptied: its canonical path goes to `clearedFields` (and to
+ *   `changedFields`); `"address": null` clears every part. The strict check still applies — a
+ *   null under an unknown name is refused like any other value. With `complete: true`, a field of
+ *   the entity type left out of `fields` is empty in the sender's record and is cleared too.
  *
  * Each change becomes one canonical event of its entity type with event id
  * `generic:<webhook-id>:<index in the array>` (index 0 for a single object). A change of an
@@ -23,10 +28,10 @@
  * adds new kinds of change does not block the ones Concord reads.
  */
 import { z } from 'zod';
-import { entityFieldSchemas, EntityType, formatSourceVersion, type ChangeKind } from '../../shared/canonical';
+import { entityFieldSchemas, EntityType, formatSourceVersion, type ChangeKind, type EntityFields } from '../../shared/canonical';
 import type { Connector, Translation, WebhookRequest } from '../connector';
 import { verifyStandardWebhook } from '../standard-webhooks';
-import { canonicalEventOf, describeIssues, unsupportedEvent } from './connector-kit';
+import { canonicalEventOf, describeIssues, unsupportedEvent, upsertEventOf, type ClearableFields } from './connector-kit';
 
 /** More changes than this in one delivery is a sender bug; split the batch. */
 export const GENERIC_MAX_BATCH = 1000;
@@ -47,6 +52,36 @@ const GenericChange = z.looseObject({
   }),
 });
 type GenericChange = z.infer<typeof GenericChange>;
+
+/**
+ * The canonical schema with every field (and address part) also accepting null, read as "cleared";
+ * "" means the same, whatever the field's type. Unknown top-level names stay an error.
+ */
+const clearableSchemaOf = (schema: z.ZodObject, strict: boolean): z.ZodObject => {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([name, field]) => {
+      const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
+      const value = inner instanceof z.ZodObject ? clearableSchemaOf(inner, false) : inner;
+      return [name, z.preprocess((v) => (v === '' ? null : v), value.nullable().optional())];
+    }),
+  );
+  return strict ? z.strictObject(shape) : z.object(shape);
+};
+
+const clearableFieldSchemas = Object.fromEntries(
+  EntityType.options.map((entityType) => [entityType, clearableSchemaOf(entityFieldSchemas[entityType], true)]),
+) as Record<EntityType, z.ZodObject>;
+
+/** A complete record: every field of the entity type (and part of a sent address) it leaves out is empty. */
+const withAbsentAsCleared = (schema: z.ZodObject, fields: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(schema.shape).map(([name, field]) => {
+      const value = fields[name];
+      if (value === undefined) return [name, null];
+      const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
+      return [name, inner instanceof z.ZodObject && typeof value === 'object' && value !== null ? withAbsentAsCleared(inner, value as Record<string, unknown>) : value];
+    }),
+  );
 
 const Body = z.union([GenericChange, z.array(z.unknown()).min(1, 'at least one change').max(GENERIC_MAX_BATCH, `at most ${GENERIC_MAX_BATCH} changes`)]);
 
@@ -79,10 +114,13 @@ const translateChange = (candidate: unknown, index: number, messageId: string, p
   if (changeKind !== 'upsert') return { kind: 'event', event: canonicalEventOf(entityType.data, changeKind, {}, identity) };
 
   if (change.data.fields === undefined) return { kind: 'bad', detail: `${path}data.fields: an upsert needs its fields` };
-  const fields = entityFieldSchemas[entityType.data].safeParse(change.data.fields);
+  const fields = clearableFieldSchemas[entityType.data].safeParse(change.data.fields);
   if (!fields.success) return { kind: 'bad', detail: describeIssues(fields.error, `${path}data.fields.`) };
-  const changedFields = change.data.complete === true ? undefined : Object.keys(fields.data);
-  return { kind: 'event', event: canonicalEventOf(entityType.data, 'upsert', fields.data, identity, changedFields) };
+  const complete = change.data.complete === true;
+  const read = complete ? withAbsentAsCleared(entityFieldSchemas[entityType.data], fields.data) : fields.data;
+  // Every value passed its canonical schema; null marks a clear, which upsertEventOf splits off.
+  const mapped = read as ClearableFields<EntityFields[typeof entityType.data]>;
+  return { kind: 'event', event: upsertEventOf(entityType.data, mapped, identity, complete ? 'snapshot' : 'partial') };
 };
 
 const translate = (body: unknown, request: WebhookRequest): Translation => {

@@ -14,8 +14,9 @@
  * - `*.creation` → 'gap': the event carries no properties, so the record must be read;
  * - `*.propertyChange` → 'upsert' of the one mapped property (changedFields names it; an address
  *   part as `address.city`). A property Concord does not map is skipped (the event yields
- *   nothing), not refused. An empty value clears it: "" for text, and for other types the field is
- *   left out and only named in changedFields (the canonical model has no null);
+ *   nothing), not refused. An empty value ("", null, or none sent) clears it, whatever its type:
+ *   `fields` stays empty and the canonical path is named in `clearedFields` as well as in
+ *   changedFields (the canonical model has no null, and a clear is not "");
  * - `*.deletion` → 'delete'; `*.restore` → 'undelete'; `contact.privacyDeletion` → 'erase';
  * - `*.merge` → 'gap' on the primary (and on newObjectId when the merge made a new record: its
  *   fields are the merge's result, which the event does not carry) plus 'delete' for each id in
@@ -312,28 +313,23 @@ const describeIssues = (error: z.ZodError, where: string): string => describeFir
 
 const SEQUENCE_MODULUS = 10_000_000_000;
 
-type Change = { externalId: number; changeKind: CanonicalEvent['changeKind']; fields?: Record<string, unknown>; changedFields?: string[] };
+type Change = { externalId: number; changeKind: CanonicalEvent['changeKind']; fields?: Record<string, unknown>; changedFields?: string[]; clearedFields?: string[] };
 
 const propertyChange = (object: HubspotObject, event: HubspotEvent, where: string): { kind: 'change'; change: Change } | { kind: 'skip' } | { kind: 'invalid'; detail: string } => {
   const name = event.propertyName ?? '';
   const spec = own<PropertySpec>(OBJECTS[object].properties, name);
   if (spec === undefined) return { kind: 'skip' };
   const raw = event.propertyValue ?? '';
-  const fields: Record<string, unknown> = {};
-  const set = (value: unknown): void => {
-    if (spec.canonical.startsWith('address.')) fields.address = { [spec.canonical.slice('address.'.length)]: value };
-    else fields[spec.canonical] = value;
-  };
-  if (raw === '') {
-    // Cleared in HubSpot: blank text; a typed field can only be named as changed.
-    if (spec.kind === 'text') set('');
-  } else {
-    const converted = convert(spec.kind, raw);
-    if (converted.kind === 'bad') return { kind: 'invalid', detail: `${where}.propertyValue (${name}): ${converted.message}` };
-    if (converted.kind === 'skip') return { kind: 'skip' };
-    set(converted.value);
-  }
-  return { kind: 'change', change: { externalId: event.objectId, changeKind: 'upsert', fields, changedFields: [spec.canonical] } };
+  const changed = { externalId: event.objectId, changeKind: 'upsert' as const, changedFields: [spec.canonical] };
+  // HubSpot reports a property emptied in its UI or API as "": a clear, whatever the type.
+  if (raw === '') return { kind: 'change', change: { ...changed, fields: {}, clearedFields: [spec.canonical] } };
+  const converted = convert(spec.kind, raw);
+  if (converted.kind === 'bad') return { kind: 'invalid', detail: `${where}.propertyValue (${name}): ${converted.message}` };
+  if (converted.kind === 'skip') return { kind: 'skip' };
+  const fields: Record<string, unknown> = spec.canonical.startsWith('address.')
+    ? { address: { [spec.canonical.slice('address.'.length)]: converted.value } }
+    : { [spec.canonical]: converted.value };
+  return { kind: 'change', change: { ...changed, fields } };
 };
 
 const changesOf = (object: HubspotObject, action: Action, event: HubspotEvent, where: string): Change[] | { invalid: string } => {
@@ -382,6 +378,7 @@ const translateEvent = (event: HubspotEvent, index: number): EventResult => {
       changeKind: change.changeKind,
       fields: change.fields ?? {},
       ...(change.changedFields === undefined ? {} : { changedFields: change.changedFields }),
+      ...(change.clearedFields === undefined ? {} : { clearedFields: change.clearedFields }),
       vendorEventId: String(event.eventId),
       raw: event,
     };

@@ -29,14 +29,32 @@
  * update) sends only the fields that changed, so those events name them in `changedFields`;
  * delete sends only the id. Other event or record types are unsupported.
  *
+ * Clears: SuiteScript reads an empty field as "" or null. In a create or edit, a mapped field that
+ * is "", null, blank or left out is empty in NetSuite, so its canonical path goes to
+ * `clearedFields` (an empty address book clears every address part; a web address with no host
+ * clears the domain). In an xedit only a field sent as "" or null is a clear: one left out did not
+ * change. A stage NetSuite has but Concord does not map is neither a value nor a clear.
+ *
  * `lastModified` is the record's lastmodifieddate (the deletion time for a delete); NetSuite
  * keeps it to the second, so two changes to one record within a second are not ordered.
  */
 import { z } from 'zod';
-import { formatSourceVersion, type Account, type Address, type Invoice, type LifecycleStage, type Order } from '../../shared/canonical';
+import { formatSourceVersion, type Account, type Address, type CanonicalEvent, type Invoice, type LifecycleStage, type Order } from '../../shared/canonical';
 import type { Connector, Translation, Verification, VerifyContext, WebhookRequest } from '../connector';
 import { anySecretMatches, checkFreshness, hmacSha256, noUsableSecret } from '../signature';
-import { canonicalEventOf, definedOnly, parseTimestampedSignature, schemaViolation, unsupportedEvent } from './connector-kit';
+import {
+  canonicalEventOf,
+  clearableText,
+  mapClearable,
+  parseTimestampedSignature,
+  schemaViolation,
+  sentInSnapshot,
+  unsupportedEvent,
+  upsertEventOf,
+  type ClearableFields,
+  type DeliveryScope,
+  type EventIdentity,
+} from './connector-kit';
 
 export const NETSUITE_SIGNATURE_HEADER = 'X-Concord-Signature';
 
@@ -74,7 +92,8 @@ const Money = z.preprocess(
   z
     .union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number')])
     .nullish()
-    .transform((value) => (value === null || value === undefined ? undefined : Number(value))),
+    // null stays null: an emptied amount is a clear, not the absence of news.
+    .transform((value) => (value === null || value === undefined ? value : Number(value))),
 );
 const IsoDate = z.preprocess(emptyAsNull, z.iso.date().nullish());
 const Checkbox = z.union([z.boolean(), z.enum(['T', 'F'])]).nullish().transform((value) => value === true || value === 'T');
@@ -141,8 +160,6 @@ const InvoiceRecord = z.looseObject({
 // ---------------------------------------------------------------------------------------------
 // Mapping
 
-const nonEmpty = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value.trim() === '' ? undefined : value);
-
 /** "https://www.Acme.example/about" → "acme.example"; undefined when it is not a web address. */
 export const domainOfUrl = (url: string | undefined): string | undefined => {
   if (url === undefined) return undefined;
@@ -154,75 +171,86 @@ export const domainOfUrl = (url: string | undefined): string | undefined => {
   }
 };
 
-const addressOf = (book: z.infer<typeof AddressBookEntry>[] | null | undefined): Address | undefined => {
+/**
+ * The default billing address (else the first). No address book, an empty one or an entry without
+ * an address is a cleared address. The script sends the sublist whole, but a part it leaves out
+ * of an xedit's entry is taken as not sent, like any other field of an xedit.
+ */
+const addressOf = (book: z.infer<typeof AddressBookEntry>[] | null | undefined, scope: DeliveryScope): ClearableFields<Address> | null | undefined => {
+  if (book === undefined) return undefined;
   const entry = book?.find((e) => e.defaultbilling) ?? book?.[0];
   const address = entry?.addressbookaddress;
-  if (address === null || address === undefined) return undefined;
-  const street = [nonEmpty(address.addr1), nonEmpty(address.addr2)].filter((line) => line !== undefined).join('\n');
-  const mapped = definedOnly<Address>({
-    street: street === '' ? undefined : street,
-    city: nonEmpty(address.city),
-    region: nonEmpty(address.state),
-    postalCode: nonEmpty(address.zip),
-    country: nonEmpty(address.country),
-  });
-  return Object.keys(mapped).length === 0 ? undefined : mapped;
+  if (address === null || address === undefined) return null;
+  const part = (value: string | null | undefined) => clearableText(scope === 'snapshot' ? sentInSnapshot(value) : value);
+  const lines = [part(address.addr1), part(address.addr2)];
+  const street = lines.every((line) => line === undefined) ? undefined : lines.filter((line) => typeof line === 'string').join('\n') || null;
+  return { street, city: part(address.city), region: part(address.state), postalCode: part(address.zip), country: part(address.country) };
 };
 
 const STAGES: Readonly<Record<string, LifecycleStage>> = { LEAD: 'lead', PROSPECT: 'prospect', CUSTOMER: 'customer' };
 
-const accountFieldsOf = (record: z.infer<typeof CustomerRecord>): Partial<Account> => {
-  const url = nonEmpty(record.url);
-  return definedOnly<Partial<Account>>({
-    name: nonEmpty(record.companyname),
-    customerNumber: nonEmpty(record.entityid),
+const accountFieldsOf = (record: z.infer<typeof CustomerRecord>, scope: DeliveryScope): ClearableFields<Account> => {
+  const url = clearableText(record.url);
+  return {
+    name: clearableText(record.companyname),
+    customerNumber: clearableText(record.entityid),
     website: url,
-    domain: domainOfUrl(url),
-    phone: nonEmpty(record.phone),
-    address: addressOf(record.addressbook),
-    taxId: nonEmpty(record.vatregnumber),
-    concordId: nonEmpty(record.custentity_concord_id),
-    lifecycleStage: STAGES[nonEmpty(record.stage)?.toUpperCase() ?? ''],
-  });
+    // The domain is read off the web address, so an address with no host clears it too.
+    domain: mapClearable(url, (u) => domainOfUrl(u) ?? null),
+    phone: clearableText(record.phone),
+    address: addressOf(record.addressbook, scope),
+    taxId: clearableText(record.vatregnumber),
+    concordId: clearableText(record.custentity_concord_id),
+    lifecycleStage: mapClearable(clearableText(record.stage), (stage) => STAGES[stage.toUpperCase()]),
+  };
 };
 
-const orderFieldsOf = (record: z.infer<typeof SalesOrderRecord>): Partial<Order> =>
-  definedOnly<Partial<Order>>({
-    orderNumber: nonEmpty(record.tranid),
-    accountRef: record.entity ?? undefined,
-    amount: record.total,
-    currency: nonEmpty(record.currency)?.toUpperCase(),
-    status: nonEmpty(record.status),
-    orderDate: nonEmpty(record.trandate),
-  });
+const orderFieldsOf = (record: z.infer<typeof SalesOrderRecord>): ClearableFields<Order> => ({
+  orderNumber: clearableText(record.tranid),
+  accountRef: record.entity,
+  amount: record.total,
+  currency: mapClearable(record.currency, (code) => code.toUpperCase()),
+  status: clearableText(record.status),
+  orderDate: record.trandate,
+});
 
-const invoiceFieldsOf = (record: z.infer<typeof InvoiceRecord>): Partial<Invoice> =>
-  definedOnly<Partial<Invoice>>({
-    number: nonEmpty(record.tranid),
-    accountRef: record.entity ?? undefined,
-    amount: record.total,
-    amountDue: record.amountremaining,
-    currency: nonEmpty(record.currency)?.toUpperCase(),
-    status: nonEmpty(record.status),
-    dueDate: nonEmpty(record.duedate),
-  });
+const invoiceFieldsOf = (record: z.infer<typeof InvoiceRecord>): ClearableFields<Invoice> => ({
+  number: clearableText(record.tranid),
+  accountRef: record.entity,
+  amount: record.total,
+  amountDue: record.amountremaining,
+  currency: mapClearable(record.currency, (code) => code.toUpperCase()),
+  status: clearableText(record.status),
+  dueDate: record.duedate,
+});
 
 const ENTITY_OF = { customer: 'account', salesorder: 'order', invoice: 'invoice' } as const;
 const EVENT_TYPES = new Set(['create', 'edit', 'xedit', 'delete']);
 
-const fieldsOf = (delivery: Delivery): { entityType: 'account' | 'order' | 'invoice'; fields: object } | Translation => {
+/**
+ * A full snapshot with every mapped field the script sends filled in: one it left out is as empty
+ * as one it sent as null. `id` is required anyway and other fields are not Concord's.
+ */
+const asSnapshot = (schema: z.ZodObject, record: Record<string, unknown>): Record<string, unknown> => ({
+  ...Object.fromEntries(Object.keys(schema.shape).map((name) => [name, null])),
+  ...record,
+});
+
+const upsertOf = (delivery: Delivery, identity: EventIdentity, scope: DeliveryScope): Translation => {
+  const input = (schema: z.ZodObject) => (scope === 'snapshot' ? asSnapshot(schema, delivery.record) : delivery.record);
+  const one = (event: CanonicalEvent): Translation => ({ kind: 'events', events: [event] });
   switch (delivery.recordType) {
     case 'customer': {
-      const record = CustomerRecord.safeParse(delivery.record);
-      return record.success ? { entityType: 'account', fields: accountFieldsOf(record.data) } : schemaViolation(record.error, 'record.');
+      const record = CustomerRecord.safeParse(input(CustomerRecord));
+      return record.success ? one(upsertEventOf('account', accountFieldsOf(record.data, scope), identity, scope)) : schemaViolation(record.error, 'record.');
     }
     case 'salesorder': {
-      const record = SalesOrderRecord.safeParse(delivery.record);
-      return record.success ? { entityType: 'order', fields: orderFieldsOf(record.data) } : schemaViolation(record.error, 'record.');
+      const record = SalesOrderRecord.safeParse(input(SalesOrderRecord));
+      return record.success ? one(upsertEventOf('order', orderFieldsOf(record.data), identity, scope)) : schemaViolation(record.error, 'record.');
     }
     case 'invoice': {
-      const record = InvoiceRecord.safeParse(delivery.record);
-      return record.success ? { entityType: 'invoice', fields: invoiceFieldsOf(record.data) } : schemaViolation(record.error, 'record.');
+      const record = InvoiceRecord.safeParse(input(InvoiceRecord));
+      return record.success ? one(upsertEventOf('invoice', invoiceFieldsOf(record.data), identity, scope)) : schemaViolation(record.error, 'record.');
     }
     default:
       return unsupportedEvent(`NetSuite record type "${delivery.recordType}" is not one Concord reads`);
@@ -237,7 +265,7 @@ const translate = (body: unknown): Translation => {
   if (!(delivery.recordType in ENTITY_OF)) return unsupportedEvent(`NetSuite record type "${delivery.recordType}" is not one Concord reads`);
 
   const lastModified = Date.parse(delivery.lastModified);
-  const identity = {
+  const identity: EventIdentity = {
     eventId: `netsuite:${delivery.deliveryId}`,
     sourceSystem: 'netsuite' as const,
     externalId: delivery.record.id,
@@ -249,10 +277,7 @@ const translate = (body: unknown): Translation => {
   const entityType = ENTITY_OF[delivery.recordType as keyof typeof ENTITY_OF];
   if (delivery.eventType === 'delete') return { kind: 'events', events: [canonicalEventOf(entityType, 'delete', {}, identity)] };
 
-  const mapped = fieldsOf(delivery);
-  if ('kind' in mapped) return mapped;
-  const changedFields = delivery.eventType === 'xedit' ? Object.keys(mapped.fields) : undefined;
-  return { kind: 'events', events: [canonicalEventOf(mapped.entityType, 'upsert', mapped.fields, identity, changedFields)] };
+  return upsertOf(delivery, identity, delivery.eventType === 'xedit' ? 'partial' : 'snapshot');
 };
 
 export const netsuiteConnector: Connector = {

@@ -26,11 +26,16 @@
  * GAP_OVERFLOW names the entity but no records: it becomes one 'gap' with externalId "*", meaning
  * "re-read every record of this entity type".
  *
- * A nulled field (in nulledFields, or null in an UPDATE): a text field becomes "" (the record
- * holds no value; Salesforce itself stores blank text as null); a field of another type (number,
- * date, boolean, reference) is left out of `fields` and only named in changedFields, since the
- * canonical model has no null. Fields sent as a text diff (diffFields) are left out too: the
- * payload holds a patch, not the value.
+ * A nulled field — named in nulledFields, or sent as null (or "") in an UPDATE or a CREATE; a
+ * nulled compound nulls each of its components — is a clear, whatever its type: it is left out of
+ * `fields` (the canonical model has no null) and its canonical path (`phone`, `address.city`)
+ * goes to `clearedFields`, and, in an UPDATE, to changedFields. Salesforce stores blank text as
+ * null, so a cleared text field is a clear too, never "". A field an UPDATE names in changedFields
+ * but leaves out of the payload says that it changed, not to what: it is named as changed but not
+ * cleared. A CREATE is a full snapshot, so its nulls are clears as well (harmless on a new record,
+ * and they lose to any later change); a field it leaves out is not, as the org may simply not have
+ * it (CurrencyIsoCode without multi-currency, Concord's custom fields before setup). Fields sent
+ * as a text diff (diffFields) are left out too: the payload holds a patch, not the value.
  *
  * Standard fields are mapped as named in the code below; the canonical values Salesforce has no
  * standard field for (account domain, tax id, lifecycle stage, owner email; contact role;
@@ -347,19 +352,26 @@ const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined 
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The payload's fields by API path; a compound's components also appear as `<compound>.<component>`. */
-const flatten = (payload: Record<string, unknown>, compounds: readonly string[]): Map<string, unknown> => {
+/**
+ * The payload's fields by API path; a compound's components also appear as
+ * `<compound>.<component>`, and a null compound as each of its mapped components, null.
+ */
+const flatten = (mapping: EntityMapping, payload: Record<string, unknown>): Map<string, unknown> => {
   const flat = new Map<string, unknown>();
   for (const [name, value] of Object.entries(payload)) {
     if (name === 'ChangeEventHeader') continue;
-    if (compounds.includes(name) && isRecord(value)) {
+    if (mapping.compounds.includes(name) && isRecord(value)) {
       for (const [component, inner] of Object.entries(value)) flat.set(`${name}.${component}`, inner);
+    } else if (mapping.compounds.includes(name) && value === null) {
+      for (const path of componentsOf(mapping, name)) flat.set(path, null);
     } else {
       flat.set(name, value);
     }
   }
   return flat;
 };
+
+const componentsOf = (mapping: EntityMapping, compound: string): string[] => Object.keys(mapping.fields).filter((path) => path.startsWith(`${compound}.`));
 
 const setCanonical = (fields: Record<string, unknown>, canonical: string, value: unknown): void => {
   if (canonical.startsWith('address.')) {
@@ -370,19 +382,41 @@ const setCanonical = (fields: Record<string, unknown>, canonical: string, value:
   }
 };
 
-type FieldsResult = { ok: true; fields: Record<string, unknown>; changed?: string[] } | { ok: false; detail: string };
+const hasCanonical = (fields: Record<string, unknown>, canonical: string): boolean =>
+  canonical.startsWith('address.') ? isRecord(fields.address) && fields.address[canonical.slice('address.'.length)] !== undefined : fields[canonical] !== undefined;
 
-/** CREATE: every mapped field the snapshot holds; null means "no value" and is left out. */
-const snapshotFields = (mapping: EntityMapping, payload: Record<string, unknown>, where: string): FieldsResult => {
+/** Salesforce stores blank text as null, so "" is as empty as null. */
+const isNulled = (value: unknown): boolean => value === null || value === '';
+
+type FieldsResult = { ok: true; fields: Record<string, unknown>; changed?: string[]; cleared: string[] } | { ok: false; detail: string };
+
+/**
+ * The canonical paths to clear: those nulled, unless another API path of the same event gives
+ * the field a value (an Event's StartDateTime beside a null ActivityDateTime).
+ */
+const clearedOf = (nulled: ReadonlySet<string>, fields: Record<string, unknown>): string[] => [...nulled].filter((canonical) => !hasCanonical(fields, canonical)).sort();
+
+/** CREATE: every mapped field the snapshot holds; a null one is a clear, one left out says nothing. */
+const snapshotFields = (mapping: EntityMapping, header: ChangeEventHeader, payload: Record<string, unknown>, where: string): FieldsResult => {
   const fields: Record<string, unknown> = { ...mapping.onCreate };
-  for (const [path, value] of flatten(payload, mapping.compounds)) {
+  const nulled = new Set<string>();
+  const flat = flatten(mapping, payload);
+  for (const path of expandPaths(mapping, header.nulledFields, () => true)) {
     const spec = own(mapping.fields, path);
-    if (spec === undefined || value === null || value === undefined) continue;
+    if (spec !== undefined) nulled.add(spec.canonical);
+  }
+  for (const [path, value] of flat) {
+    const spec = own(mapping.fields, path);
+    if (spec === undefined || value === undefined) continue;
+    if (isNulled(value)) {
+      nulled.add(spec.canonical);
+      continue;
+    }
     const converted = convert(spec.kind, value);
     if (!converted.ok) return { ok: false, detail: `${where}.${path}: ${converted.message}` };
     if (converted.value !== undefined) setCanonical(fields, spec.canonical, converted.value);
   }
-  return { ok: true, fields };
+  return { ok: true, fields, cleared: clearedOf(nulled, fields) };
 };
 
 /**
@@ -394,22 +428,28 @@ const expandPaths = (mapping: EntityMapping, names: readonly string[], holds: (p
     mapping.compounds.includes(name) ? Object.keys(mapping.fields).filter((path) => path.startsWith(`${name}.`) && holds(path)) : [name],
   );
 
-/** UPDATE: only changed fields; nulled ones become "" (text) or are only named in changedFields. */
+/** UPDATE: only changed fields; nulled ones are cleared, and named in changedFields too. */
 const updateFields = (mapping: EntityMapping, header: ChangeEventHeader, payload: Record<string, unknown>, where: string): FieldsResult => {
-  const flat = flatten(payload, mapping.compounds);
+  const flat = flatten(mapping, payload);
   const all = (): boolean => true;
   // A nulled compound is nulled whole; a changed one only in the parts the payload holds.
   const nulled = new Set(expandPaths(mapping, header.nulledFields, all));
   const diffs = new Set(expandPaths(mapping, header.diffFields, all));
   const fields: Record<string, unknown> = {};
   const changed = new Set<string>();
+  const cleared = new Set<string>();
   for (const path of new Set([...expandPaths(mapping, header.changedFields, (path) => flat.has(path)), ...nulled])) {
     const spec = own(mapping.fields, path);
     if (spec === undefined || diffs.has(path)) continue;
     const value = flat.get(path);
-    if (nulled.has(path) || value === null || value === undefined) {
+    if (nulled.has(path) || isNulled(value)) {
       changed.add(spec.canonical);
-      if (spec.kind === 'text') setCanonical(fields, spec.canonical, '');
+      cleared.add(spec.canonical);
+      continue;
+    }
+    if (value === undefined) {
+      // Changed, but the payload does not say to what: silence is not a clear.
+      changed.add(spec.canonical);
       continue;
     }
     const converted = convert(spec.kind, value);
@@ -418,7 +458,7 @@ const updateFields = (mapping: EntityMapping, header: ChangeEventHeader, payload
     changed.add(spec.canonical);
     setCanonical(fields, spec.canonical, converted.value);
   }
-  return { ok: true, fields, changed: [...changed].sort() };
+  return { ok: true, fields, changed: [...changed].sort(), cleared: clearedOf(cleared, fields) };
 };
 
 type ChangeKindOf = 'upsert' | 'delete' | 'undelete' | 'gap';
@@ -454,14 +494,16 @@ const translateChange = (payload: ChangeEventPayload, ctx: MessageContext): Mess
 
   let fields: Record<string, unknown> = {};
   let changedFields: string[] | undefined;
+  let clearedFields: string[] = [];
   if (header.changeType === 'CREATE' || header.changeType === 'UPDATE') {
     const result =
       header.changeType === 'CREATE'
-        ? snapshotFields(mapping, payload, `${ctx.where}.payload`)
+        ? snapshotFields(mapping, header, payload, `${ctx.where}.payload`)
         : updateFields(mapping, header, payload, `${ctx.where}.payload`);
     if (!result.ok) return { kind: 'invalid', detail: result.detail };
     fields = result.fields;
     changedFields = result.changed;
+    clearedFields = result.cleared;
   }
 
   // An overflow event (or a gap whose ids carry a wildcard such as "001*") names no single record.
@@ -483,6 +525,7 @@ const translateChange = (payload: ChangeEventPayload, ctx: MessageContext): Mess
       changeKind,
       fields,
       ...(changedFields === undefined ? {} : { changedFields }),
+      ...(clearedFields.length === 0 ? {} : { clearedFields }),
       vendorEventId: ctx.vendorEventId ?? `${transaction}:${sequence}`,
       raw: payload,
     };

@@ -22,13 +22,31 @@
  *   "canceled", not as a canonical delete.
  * - invoice.created / finalized / updated / paid / payment_failed / voided /
  *   marked_uncollectible → invoice upsert; invoice.deleted (drafts only) → invoice delete.
+ *
+ * Clears: every object is the whole record, and Stripe writes an empty attribute as null, so a
+ * mapped value the object holds none of — null, "", blank or left out — is a clear, named in
+ * `clearedFields` (a null address clears each part; a billing email without a company domain
+ * clears the domain; a subscription whose price has no fixed amount clears the amount). Two
+ * values are not in every object, and so are never cleared by their absence: `tax_ids` is there
+ * only when the sender expanded it, and `paymentFailed` is spoken of only by invoice.paid and
+ * invoice.payment_failed.
  */
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { formatSourceVersion, type Account, type Address, type Invoice, type Subscription } from '../../shared/canonical';
 import type { Connector, Translation, Verification, VerifyContext, WebhookRequest } from '../connector';
 import { checkFreshness, noUsableSecret } from '../signature';
-import { canonicalEventOf, definedOnly, parseTimestampedSignature, schemaViolation, unsupportedEvent, type EventIdentity } from './connector-kit';
+import {
+  canonicalEventOf,
+  clearableText,
+  parseTimestampedSignature,
+  schemaViolation,
+  sentInSnapshot,
+  unsupportedEvent,
+  upsertEventOf,
+  type ClearableFields,
+  type EventIdentity,
+} from './connector-kit';
 
 /** Stripe's own default, and Concord's window: 5 minutes. */
 const TOLERANCE_SECONDS = 300;
@@ -195,7 +213,10 @@ const StripeInvoice = z.looseObject({
 // Mapping
 
 const present = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
-const nonEmpty = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value.trim() === '' ? undefined : value);
+/** A text attribute of a whole object: null when Stripe holds none. */
+const text = (value: string | null | undefined): string | null => clearableText(sentInSnapshot(value)) ?? null;
+/** Any other attribute of a whole object: null when Stripe holds none. */
+const held = <T>(value: T | null | undefined): T | null => sentInSnapshot(value);
 const isoDateTimeOf = (seconds: number): string => new Date(seconds * 1000).toISOString();
 /** Stripe dates are instants; the calendar date is taken in UTC. */
 const isoDateOf = (seconds: number): string => isoDateTimeOf(seconds).slice(0, 10);
@@ -219,28 +240,28 @@ export const companyDomainOfEmail = (email: string | null | undefined): string |
   return domain;
 };
 
-const addressOf = (address: z.infer<typeof StripeAddress> | null | undefined): Address | undefined => {
-  if (address === null || address === undefined) return undefined;
-  const street = [nonEmpty(address.line1), nonEmpty(address.line2)].filter((line) => line !== undefined).join('\n');
-  const mapped = definedOnly<Address>({
-    street: street === '' ? undefined : street,
-    city: nonEmpty(address.city),
-    region: nonEmpty(address.state),
-    postalCode: nonEmpty(address.postal_code),
-    country: nonEmpty(address.country),
-  });
-  return Object.keys(mapped).length === 0 ? undefined : mapped;
+const addressOf = (address: z.infer<typeof StripeAddress> | null | undefined): ClearableFields<Address> | null => {
+  if (address === null || address === undefined) return null;
+  const street = [text(address.line1), text(address.line2)].filter((line) => line !== null).join('\n');
+  return {
+    street: street === '' ? null : street,
+    city: text(address.city),
+    region: text(address.state),
+    postalCode: text(address.postal_code),
+    country: text(address.country),
+  };
 };
 
-const accountFieldsOf = (customer: z.infer<typeof StripeCustomer>): Partial<Account> =>
-  definedOnly<Partial<Account>>({
-    name: nonEmpty(customer.name),
-    domain: companyDomainOfEmail(customer.email),
-    phone: nonEmpty(customer.phone),
-    address: addressOf(customer.address),
-    taxId: nonEmpty(customer.tax_ids?.data[0]?.value),
-    concordId: nonEmpty(customer.metadata?.['concord_id']),
-  });
+const accountFieldsOf = (customer: z.infer<typeof StripeCustomer>): ClearableFields<Account> => ({
+  name: text(customer.name),
+  // The domain is read off the billing email, so an email without a company's domain clears it.
+  domain: companyDomainOfEmail(customer.email) ?? null,
+  phone: text(customer.phone),
+  address: addressOf(customer.address),
+  // Only an expanded list says anything about tax ids; webhooks usually leave it out.
+  taxId: customer.tax_ids === null || customer.tax_ids === undefined ? undefined : text(customer.tax_ids.data[0]?.value),
+  concordId: text(customer.metadata?.['concord_id']),
+});
 
 /** The price of one item in minor units, or undefined when Stripe gives none (metered, tiered). */
 const unitMinorOf = (price: z.infer<typeof StripePrice>): number | undefined => {
@@ -252,7 +273,7 @@ const unitMinorOf = (price: z.infer<typeof StripePrice>): number | undefined => 
  * The plan is the first item's price (its nickname, else its product). The amount is what all
  * items cost per period together — unit amount × quantity, summed — in major units.
  */
-const subscriptionFieldsOf = (subscription: z.infer<typeof StripeSubscription>): Partial<Subscription> => {
+const subscriptionFieldsOf = (subscription: z.infer<typeof StripeSubscription>): ClearableFields<Subscription> => {
   const items = subscription.items.data;
   const first = items[0];
   const currency = (present(subscription.currency) ?? first?.price.currency)?.toUpperCase();
@@ -263,35 +284,36 @@ const subscriptionFieldsOf = (subscription: z.infer<typeof StripeSubscription>):
     amountMinor = amountMinor === undefined || unit === undefined ? undefined : amountMinor + unit * quantity;
   }
   const periodEnd = present(subscription.current_period_end) ?? present(first?.current_period_end);
-  return definedOnly<Partial<Subscription>>({
-    accountRef: present(subscription.customer),
+  return {
+    accountRef: held(subscription.customer),
     status: subscription.status,
-    plan: first === undefined ? undefined : (nonEmpty(first.price.nickname) ?? first.price.product),
-    quantity: present(first?.quantity) ?? present(subscription.quantity),
-    amount: amountMinor === undefined || currency === undefined ? undefined : stripeMinorToMajor(amountMinor, currency),
-    currency,
-    currentPeriodEnd: periodEnd === undefined ? undefined : isoDateTimeOf(periodEnd),
-    cancelAtPeriodEnd: present(subscription.cancel_at_period_end),
-  });
+    plan: first === undefined ? null : (clearableText(first.price.nickname) ?? first.price.product),
+    quantity: present(first?.quantity) ?? held(subscription.quantity),
+    // Metered and tiered prices have no fixed amount.
+    amount: amountMinor === undefined || currency === undefined ? null : stripeMinorToMajor(amountMinor, currency),
+    currency: held(currency),
+    currentPeriodEnd: periodEnd === undefined ? null : isoDateTimeOf(periodEnd),
+    cancelAtPeriodEnd: held(subscription.cancel_at_period_end),
+  };
 };
 
-const invoiceFieldsOf = (invoice: z.infer<typeof StripeInvoice>, eventType: string): Partial<Invoice> => {
+const invoiceFieldsOf = (invoice: z.infer<typeof StripeInvoice>, eventType: string): ClearableFields<Invoice> => {
   const paidAt = present(invoice.status_transitions?.paid_at);
   const dueDate = present(invoice.due_date);
   const currency = present(invoice.currency);
-  const major = (minor: number | null | undefined) => (minor === null || minor === undefined || currency === undefined ? undefined : stripeMinorToMajor(minor, currency));
-  return definedOnly<Partial<Invoice>>({
-    number: nonEmpty(invoice.number),
-    accountRef: present(invoice.customer),
+  const major = (minor: number | null | undefined) => (minor === null || minor === undefined || currency === undefined ? null : stripeMinorToMajor(minor, currency));
+  return {
+    number: text(invoice.number),
+    accountRef: held(invoice.customer),
     amount: major(invoice.total),
     amountDue: major(invoice.amount_due),
-    currency: currency?.toUpperCase(),
-    status: nonEmpty(invoice.status),
-    dueDate: dueDate === undefined ? undefined : isoDateOf(dueDate),
-    paidAt: paidAt === undefined ? undefined : isoDateTimeOf(paidAt),
+    currency: held(currency?.toUpperCase()),
+    status: text(invoice.status),
+    dueDate: dueDate === undefined ? null : isoDateOf(dueDate),
+    paidAt: paidAt === undefined ? null : isoDateTimeOf(paidAt),
     // Only these two events speak about the last payment attempt; the others leave it alone.
     paymentFailed: eventType === 'invoice.payment_failed' ? true : eventType === 'invoice.paid' ? false : undefined,
-  });
+  };
 };
 
 /**
@@ -339,7 +361,7 @@ const translateEvent = (event: StripeEvent): Translation => {
     case 'customer.updated': {
       const customer = StripeCustomer.safeParse(object);
       if (!customer.success) return schemaViolation(customer.error, 'data.object.');
-      return one(canonicalEventOf('account', 'upsert', accountFieldsOf(customer.data), identity));
+      return one(upsertEventOf('account', accountFieldsOf(customer.data), identity, 'snapshot'));
     }
     case 'customer.deleted':
       return one(canonicalEventOf('account', 'delete', {}, identity));
@@ -350,7 +372,7 @@ const translateEvent = (event: StripeEvent): Translation => {
     case 'customer.subscription.deleted': {
       const subscription = StripeSubscription.safeParse(object);
       if (!subscription.success) return schemaViolation(subscription.error, 'data.object.');
-      return one(canonicalEventOf('subscription', 'upsert', subscriptionFieldsOf(subscription.data), identity));
+      return one(upsertEventOf('subscription', subscriptionFieldsOf(subscription.data), identity, 'snapshot'));
     }
     case 'invoice.created':
     case 'invoice.finalized':
@@ -361,7 +383,7 @@ const translateEvent = (event: StripeEvent): Translation => {
     case 'invoice.marked_uncollectible': {
       const invoice = StripeInvoice.safeParse(object);
       if (!invoice.success) return schemaViolation(invoice.error, 'data.object.');
-      return one(canonicalEventOf('invoice', 'upsert', invoiceFieldsOf(invoice.data, event.type), identity));
+      return one(upsertEventOf('invoice', invoiceFieldsOf(invoice.data, event.type), identity, 'snapshot'));
     }
     case 'invoice.deleted':
       return one(canonicalEventOf('invoice', 'delete', {}, identity));

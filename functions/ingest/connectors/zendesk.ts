@@ -32,6 +32,14 @@
  *   ticket.permanently_deleted → erase (the content is gone for good).
  * Other event types are unsupported; a delivery holds one event, so there is no mixed batch.
  *
+ * Clears: a detail holds the record's attributes after the change, null where the record has
+ * none. So a mapped attribute sent as null, "" or blank (a reference as null, "" or "0") is a clear,
+ * named in `clearedFields` (and in `changedFields` where the event sets them); a name changed to
+ * nothing clears firstName and lastName, and a one-word name clears lastName. In the two
+ * `created` events, which carry the whole record, a mapped attribute left out is a clear too —
+ * except the organization's domain_names, which documented details do not carry at all. In the
+ * other events an attribute left out says nothing.
+ *
  * The signature's documented base string is TIMESTAMP + BODY (an older page's example computes
  * BODY + TIMESTAMP; the current reference and every client we know use TIMESTAMP + BODY).
  */
@@ -39,7 +47,18 @@ import { z } from 'zod';
 import { formatSourceVersion, type Account, type Person, type Ticket } from '../../shared/canonical';
 import type { Connector, Translation, Verification, VerifyContext, WebhookRequest } from '../connector';
 import { anySecretMatches, checkFreshness, decodeBase64, hmacSha256, noUsableSecret } from '../signature';
-import { canonicalEventOf, definedOnly, schemaViolation, unsupportedEvent, type EventIdentity } from './connector-kit';
+import {
+  canonicalEventOf,
+  clearableText,
+  mapClearable,
+  schemaViolation,
+  sentInSnapshot,
+  unsupportedEvent,
+  upsertEventOf,
+  type ClearableFields,
+  type DeliveryScope,
+  type EventIdentity,
+} from './connector-kit';
 
 // ---------------------------------------------------------------------------------------------
 // Time: Zendesk writes up to nanoseconds, which we keep as the version's sequence
@@ -88,11 +107,11 @@ const verify = (request: WebhookRequest, ctx: VerifyContext): Verification => {
 
 /** Ids arrive as strings in webhooks ("returned as a string") and as numbers elsewhere. */
 const ZendeskId = z.union([z.string().regex(/^\d+$/, 'a numeric id'), z.number().int().nonnegative()]).transform(String);
-/** A reference to another record; null, "" and "0" all mean none. */
+/** A reference to another record; null, "" and "0" all mean none (null), left out means not sent. */
 const ZendeskRef = z
   .union([ZendeskId, z.literal(''), z.null()])
   .optional()
-  .transform((id) => (id === undefined || id === null || id === '' || id === '0' ? undefined : id));
+  .transform((id) => (id === undefined ? undefined : id === null || id === '' || id === '0' ? null : id));
 const ZendeskInstant = z.string().refine((value) => parseZendeskInstant(value) !== undefined, 'an ISO 8601 date-time');
 const OptionalText = z.string().nullish();
 
@@ -148,12 +167,8 @@ const CsatReceived = z.looseObject({
 // ---------------------------------------------------------------------------------------------
 // Mapping
 
-const nonEmpty = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value.trim() === '' ? undefined : value);
-
-const isoInstantOf = (value: string | null | undefined): string | undefined => {
-  const at = value === null || value === undefined ? undefined : parseZendeskInstant(value);
-  return at === undefined ? undefined : new Date(at.ms).toISOString();
-};
+/** The schema has already checked that an instant parses. */
+const isoInstantOf = (value: string): string => new Date(parseZendeskInstant(value)?.ms ?? Number.NaN).toISOString();
 
 /** "Mary Ann Smith" → Mary / Ann Smith: the first word is the given name, the rest the family name. */
 export const splitName = (name: string): Pick<Person, 'firstName' | 'lastName'> => {
@@ -162,25 +177,44 @@ export const splitName = (name: string): Pick<Person, 'firstName' | 'lastName'> 
   return space < 0 ? { firstName: trimmed, lastName: '' } : { firstName: trimmed.slice(0, space), lastName: trimmed.slice(space + 1) };
 };
 
-const accountFieldsOf = (detail: z.infer<typeof OrganizationDetail>): Partial<Account> =>
-  definedOnly<Partial<Account>>({
-    name: nonEmpty(detail.name),
-    domain: nonEmpty(detail.domain_names?.[0])?.toLowerCase(),
-    customerNumber: nonEmpty(detail.external_id),
-  });
+/** A name as a clearable pair: an empty part is cleared, as the canonical model keeps no blank text. */
+const nameFieldsOf = (name: string): ClearableFields<Person> => {
+  const { firstName, lastName } = splitName(name);
+  return { firstName: clearableText(firstName), lastName: clearableText(lastName) };
+};
 
-const personFieldsOf = (detail: z.infer<typeof UserDetail>): Partial<Person> =>
-  definedOnly<Partial<Person>>({ email: nonEmpty(detail.email), accountRef: detail.organization_id });
+/**
+ * What a detail says about an attribute: in a snapshot (a `created` event) one left out is empty;
+ * elsewhere it was not sent.
+ */
+const readAs = (scope: DeliveryScope) => <T>(value: T | null | undefined): T | null | undefined => (scope === 'snapshot' ? sentInSnapshot(value) : value);
 
-const ticketFieldsOf = (detail: z.infer<typeof TicketDetail>): Partial<Ticket> =>
-  definedOnly<Partial<Ticket>>({
-    subject: nonEmpty(detail.subject),
-    accountRef: detail.organization_id,
-    requesterRef: detail.requester_id,
-    status: nonEmpty(detail.status)?.toLowerCase(),
-    priority: nonEmpty(detail.priority)?.toLowerCase(),
-    openedAt: isoInstantOf(detail.created_at),
-  });
+const accountFieldsOf = (detail: z.infer<typeof OrganizationDetail>, scope: DeliveryScope): ClearableFields<Account> => {
+  const read = readAs(scope);
+  return {
+    name: clearableText(read(detail.name)),
+    // Documented details carry no domain_names, so only one that does can clear the domain.
+    domain: mapClearable(detail.domain_names, (names) => clearableText(names[0] ?? null)?.toLowerCase() ?? null),
+    customerNumber: clearableText(read(detail.external_id)),
+  };
+};
+
+const personFieldsOf = (detail: z.infer<typeof UserDetail>): ClearableFields<Person> => ({
+  email: clearableText(detail.email),
+  accountRef: detail.organization_id,
+});
+
+const ticketFieldsOf = (detail: z.infer<typeof TicketDetail>, scope: DeliveryScope): ClearableFields<Ticket> => {
+  const read = readAs(scope);
+  return {
+    subject: clearableText(read(detail.subject)),
+    accountRef: read(detail.organization_id),
+    requesterRef: read(detail.requester_id),
+    status: mapClearable(clearableText(read(detail.status)), (status) => status.toLowerCase()),
+    priority: mapClearable(clearableText(read(detail.priority)), (priority) => priority.toLowerCase()),
+    openedAt: mapClearable(read(detail.created_at), isoInstantOf),
+  };
+};
 
 const identityOf = (envelope: ZendeskEnvelope, externalId: string): EventIdentity => {
   // The envelope schema has already checked that `time` parses.
@@ -198,7 +232,6 @@ const identityOf = (envelope: ZendeskEnvelope, externalId: string): EventIdentit
 };
 
 const events = (event: ReturnType<typeof canonicalEventOf>): Translation => ({ kind: 'events', events: [event] });
-const keysOf = (fields: object): string[] => Object.keys(fields);
 
 const translateOrganization = (envelope: ZendeskEnvelope, name: string): Translation => {
   const detail = OrganizationDetail.safeParse(envelope.detail);
@@ -206,12 +239,10 @@ const translateOrganization = (envelope: ZendeskEnvelope, name: string): Transla
   const identity = identityOf(envelope, detail.data.id);
   switch (name) {
     case 'created':
-      return events(canonicalEventOf('account', 'upsert', accountFieldsOf(detail.data), identity));
+      return events(upsertEventOf('account', accountFieldsOf(detail.data, 'snapshot'), identity, 'snapshot'));
     case 'name_changed':
-    case 'external_id_changed': {
-      const fields = accountFieldsOf(detail.data);
-      return events(canonicalEventOf('account', 'upsert', fields, identity, keysOf(fields)));
-    }
+    case 'external_id_changed':
+      return events(upsertEventOf('account', accountFieldsOf(detail.data, 'partial'), identity, 'partial'));
     case 'deleted':
       return events(canonicalEventOf('account', 'delete', {}, identity));
     default:
@@ -231,12 +262,11 @@ const translateUser = (envelope: ZendeskEnvelope, name: string): Translation => 
     case 'identity_deleted':
     case 'organization_membership_created':
     case 'organization_membership_deleted':
-      return events(canonicalEventOf('person', 'upsert', snapshot, identity, keysOf(snapshot)));
+      return events(upsertEventOf('person', snapshot, identity, 'partial'));
     case 'name_changed': {
       const change = NameChange.safeParse(envelope.event);
       if (!change.success) return schemaViolation(change.error, 'event.');
-      const fields = { ...snapshot, ...splitName(change.data.current) };
-      return events(canonicalEventOf('person', 'upsert', fields, identity, keysOf(fields)));
+      return events(upsertEventOf('person', { ...snapshot, ...nameFieldsOf(change.data.current) }, identity, 'partial'));
     }
     case 'active_changed': {
       const change = ActiveChange.safeParse(envelope.event);
@@ -254,25 +284,22 @@ const translateTicket = (envelope: ZendeskEnvelope, name: string): Translation =
   const detail = TicketDetail.safeParse(envelope.detail);
   if (!detail.success) return schemaViolation(detail.error, 'detail.');
   const identity = identityOf(envelope, detail.data.id);
-  const snapshot = ticketFieldsOf(detail.data);
+  const snapshot = ticketFieldsOf(detail.data, 'partial');
   switch (name) {
     case 'created':
-      return events(canonicalEventOf('ticket', 'upsert', snapshot, identity));
+      return events(upsertEventOf('ticket', ticketFieldsOf(detail.data, 'snapshot'), identity, 'snapshot'));
     case 'status_changed':
     case 'priority_changed':
     case 'subject_changed':
     case 'organization_changed':
     case 'requester_changed':
-      return events(canonicalEventOf('ticket', 'upsert', snapshot, identity, keysOf(snapshot)));
-    case 'csat_requested': {
-      const fields: Partial<Ticket> = { ...snapshot, satisfaction: 'offered' };
-      return events(canonicalEventOf('ticket', 'upsert', fields, identity, keysOf(fields)));
-    }
+      return events(upsertEventOf('ticket', snapshot, identity, 'partial'));
+    case 'csat_requested':
+      return events(upsertEventOf('ticket', { ...snapshot, satisfaction: 'offered' }, identity, 'partial'));
     case 'csat_received': {
       const change = CsatReceived.safeParse(envelope.event);
       if (!change.success) return schemaViolation(change.error, 'event.');
-      const fields: Partial<Ticket> = { ...snapshot, satisfaction: change.data.satisfaction_score.score };
-      return events(canonicalEventOf('ticket', 'upsert', fields, identity, keysOf(fields)));
+      return events(upsertEventOf('ticket', { ...snapshot, satisfaction: change.data.satisfaction_score.score }, identity, 'partial'));
     }
     case 'soft_deleted':
     case 'marked_as_spam':
