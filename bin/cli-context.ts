@@ -5,7 +5,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ulid } from 'ulid';
 import { connectors } from '../functions/ingest/connectors';
-import { createWebhookIngest, type WebhookIngest } from '../functions/ingest/ingest-webhook';
+import { createWebhookIngest, type ReplayOutcome } from '../functions/ingest/ingest-webhook';
 import { QuarantineStore } from '../functions/ingest/quarantine.store';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
 import { createDocumentClient } from '../functions/shared/aws/dynamo';
@@ -13,7 +13,6 @@ import { EventBridgeBus } from '../functions/shared/aws/eventbridge-bus';
 import { loadSecretsFromSecretsManager, secretsFromEnv } from '../functions/shared/aws/webhook-secrets';
 import { readConfig } from '../functions/shared/config';
 import { systemClock } from '../functions/shared/ports';
-import { localSecretEnv } from '../local/local-secrets';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface CliContext {
@@ -22,7 +21,8 @@ export interface CliContext {
   tables: ReturnType<typeof readConfig>['tables'];
   quarantine: QuarantineStore;
   sourceRecords: SourceRecordStore;
-  ingest: WebhookIngest;
+  /** Replays a quarantined delivery where it is judged with the deployment's own secrets. */
+  replay(quarantineId: string): Promise<ReplayOutcome>;
   close(): void;
 }
 
@@ -47,9 +47,17 @@ export const openContext = async (options: { aws?: boolean }): Promise<CliContex
   }
   if (!health.dynamoEndpoint) throw new RuntimeNotFoundError(`Concord at ${url} is still starting; try again in a moment.`);
   const db = createDocumentClient({ endpoint: health.dynamoEndpoint });
-  // The local server speaks EventBridge's PutEvents, so replays go through the same bus adapter.
-  const events = new EventBridgeClient({ endpoint: url, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return build(`local (${url})`, db, config, events, secretsFromEnv(localSecretEnv(process.env)));
+  const quarantine = new QuarantineStore(db, config.tables.quarantine);
+  return {
+    where: `local (${url})`,
+    db,
+    tables: config.tables,
+    quarantine,
+    sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+    // The running runtime replays, with the secrets it was started with, not this shell's.
+    replay: async (quarantineId) => (await (await fetch(new URL(`/local/quarantine/${encodeURIComponent(quarantineId)}/replay`, url), { method: 'POST' })).json()) as ReplayOutcome,
+    close: () => db.destroy(),
+  };
 };
 
 const build = (
@@ -66,7 +74,7 @@ const build = (
     tables: config.tables,
     quarantine,
     sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
-    ingest: createWebhookIngest({
+    replay: createWebhookIngest({
       connectors,
       secrets,
       bus: new EventBridgeBus(events, config.eventBusName),
@@ -74,7 +82,7 @@ const build = (
       clock: systemClock,
       ids: { next: () => ulid() },
       maxBodyBytes: config.maxWebhookBytes,
-    }),
+    }).replay,
     close: () => {
       db.destroy();
       events.destroy();

@@ -70,7 +70,7 @@ quarantine
   .description('run a quarantined delivery through the ingest path again (after fixing its cause)')
   .action(
     withContext(async (ctx, id: string) => {
-      const outcome = await ctx.ingest.replay(id);
+      const outcome = await ctx.replay(id);
       switch (outcome.kind) {
         case 'accepted':
           return console.log(`Replayed ${id}: ${outcome.events} event(s) published.`);

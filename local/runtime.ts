@@ -129,10 +129,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       : undefined;
   const server: Server = createLocalServer({
     ingestHandler: createIngestHandler(ingest),
-    bus,
     maxBodyBytes: config.maxWebhookBytes,
     health,
     statusPage: () => renderStatusPage(health()),
+    replay: (quarantineId) => ingest.replay(quarantineId),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -151,8 +151,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   };
 
   const stop = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections?.();
+    // Stop accepting, then drop idle keep-alive sockets, which would otherwise hold close() open.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
     for (const queue of Object.values(queues)) await queue.stop();
     db.destroy();
     await dynamo?.stop();

@@ -1,23 +1,22 @@
 /**
  * The one HTTP server of the local runtime: webhooks (through the very Lambda handler, fed API
- * Gateway v2 events), EventBridge's PutEvents for the CLI, health and the status page.
+ * Gateway v2 events), quarantine replay for the CLI, health and the status page.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
-import type { EventBus } from '../functions/shared/ports';
 import { flatHeaders, readBody, sendJson } from './http';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface LocalServerDeps {
   ingestHandler: ApiHandler;
-  bus: EventBus;
   maxBodyBytes: number;
   /** Undefined until everything is started: /health answers 503 until then. */
   health: () => Record<string, unknown> | undefined;
   statusPage: () => string;
+  /** Replays a quarantined delivery with the runtime's own secrets (for `concord quarantine replay`). */
+  replay: (quarantineId: string) => Promise<{ kind: string }>;
 }
 
 /** The event API Gateway (HTTP API, payload 2.0) would hand the Lambda. */
@@ -62,38 +61,6 @@ const apiGatewayBody = (contentType: string | undefined, body: Buffer): { body: 
     : { body: body.toString('base64'), isBase64Encoded: true };
 };
 
-const PutEventsRequest = z.object({
-  Entries: z
-    .array(z.object({ Source: z.string(), DetailType: z.string(), Detail: z.string(), EventBusName: z.string().optional(), Time: z.union([z.number(), z.string()]).optional(), Resources: z.array(z.string()).optional() }))
-    .min(1)
-    .max(10),
-});
-
-const handlePutEvents = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8') || '{}');
-  } catch {
-    return sendJson(res, 400, { __type: 'SerializationException', message: 'request body is not JSON' });
-  }
-  const parsed = PutEventsRequest.safeParse(json);
-  if (!parsed.success) return sendJson(res, 400, { __type: 'ValidationException', message: parsed.error.message });
-  try {
-    await deps.bus.publish(
-      parsed.data.Entries.map((e) => ({
-        source: e.Source,
-        detailType: e.DetailType,
-        detail: JSON.parse(e.Detail),
-        time: e.Time === undefined ? undefined : new Date(typeof e.Time === 'number' ? e.Time * 1000 : e.Time),
-        resources: e.Resources,
-      })),
-    );
-  } catch (error) {
-    return sendJson(res, 400, { __type: 'ValidationException', message: (error as Error).message });
-  }
-  sendJson(res, 200, { FailedEntryCount: 0, Entries: parsed.data.Entries.map(() => ({ EventId: randomUUID() })) }, { 'content-type': 'application/x-amz-json-1.1' });
-};
-
 const writeApiResult = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
@@ -110,6 +77,7 @@ export const createLocalServer = (deps: LocalServerDeps): Server =>
   });
 
 const WEBHOOK_PATH = /^\/webhooks\/([A-Za-z0-9_-]+)\/?$/;
+const REPLAY_PATH = /^\/local\/quarantine\/([A-Za-z0-9]+)\/replay$/;
 
 const route = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> => {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
@@ -119,10 +87,10 @@ const route = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerRes
     const event = apiGatewayEventOf(req, body, { system: webhook[1]! }, 'POST /webhooks/{system}');
     return writeApiResult(res, await deps.ingestHandler(event));
   }
-  if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith('AWSEvents.PutEvents')) {
-    const { body, overLimit } = await readBody(req, 1_048_576);
-    if (overLimit) return sendJson(res, 413, { __type: 'ValidationException', message: 'request too large' });
-    return handlePutEvents(deps, req, res, body);
+  const replay = REPLAY_PATH.exec(path);
+  if (replay && req.method === 'POST') {
+    const outcome = await deps.replay(replay[1]!);
+    return sendJson(res, outcome.kind === 'not-found' ? 404 : 200, outcome);
   }
   if (req.method === 'GET' && path === '/health') {
     const health = deps.health();

@@ -49,9 +49,10 @@ describe('quarantine and replay', () => {
     const shown = await concord(['quarantine', 'show', quarantineId], 'old-secret');
     expect(shown.stdout).toContain('"Globex GmbH"');
 
-    // when the operator adds the new secret (rotation: old and new) and replays it
+    // when the operator adds the new secret to the runtime (rotation: old and new) and replays it
+    // from a shell that does not know the secret: the runtime judges with its own
     runtime.secretEnv.NETSUITE_WEBHOOK_SECRET = 'old-secret,new-secret';
-    const replayed = await concord(['quarantine', 'replay', quarantineId], 'old-secret,new-secret');
+    const replayed = await concord(['quarantine', 'replay', quarantineId], 'old-secret');
     expect(replayed).toMatchObject({ code: 0 });
     expect(replayed.stdout).toContain('1 event(s) published');
 
