@@ -1,0 +1,177 @@
+/**
+ * Company names for matching: 'ACME, Inc.', 'Acme Incorporated' and 'acme' are one name.
+ *
+ * Choices a matcher should know:
+ * - Folding is foldText's (person-name.ts): case, accents, punctuation. '&' becomes 'and' first,
+ *   so 'Smith & Sons' meets 'Smith and Sons'. Other languages' 'und'/'et'/'en' are not rewritten.
+ * - Dotted or spaced initialisms collapse: 'A.C.M.E.' and 'A C M E' are 'acme', 'J. P. Morgan' is
+ *   'jp morgan', so 'S.A.R.L.' is 'sarl' and 'B.V' is 'bv'. A lone initial ('Studio B') stays, but
+ *   one followed by a dotted form joins it ('Studio B S.A.' → 'studio bsa'): see canStartAt.
+ * - Legal forms are removed only at the END, repeatedly ('Acme Co., Ltd.' → 'acme'), never the
+ *   last remaining word: a name that is only a legal form ('The Limited', 'Company') keeps it.
+ *   `legalForm` is the family of the outermost form removed ('ltd' for 'Co., Ltd.'); the families
+ *   are in LEGAL_FORMS. A wrong-but-similar suffix ('Corp' for 'Inc.') gives the same
+ *   `normalized` and a different `legalForm`: treat a legalForm mismatch as weak evidence at most.
+ * - A leading 'the' is dropped ('The Coca-Cola Company' → 'coca cola').
+ * - 'Holdings', 'Group', 'International'… are NOT legal forms: 'Northwind Group' and 'Northwind'
+ *   can be different companies. `withoutGenericWords` drops them, for blocking only.
+ * - 'Müller' and 'Mueller' fold differently ('muller', 'mueller'); use a similarity measure.
+ */
+import { foldText } from './person-name';
+
+export interface CompanyName {
+  /** Folded, initialisms collapsed, no leading 'the', no legal form at the end. */
+  normalized: string;
+  /** The legal form family removed from the end ('inc', 'gmbh', 'gmbh & co kg'…), if any. */
+  legalForm?: string;
+  /** `normalized` without generic words such as 'group' or 'holdings'; for blocking. */
+  withoutGenericWords: string;
+  /** The words of `normalized`. */
+  tokens: string[];
+}
+
+/**
+ * Legal form families and how each is written. Written as people write them; they go through
+ * the same tokenizing as names, so 'S.A.R.L.' here also matches 'SARL' and 'S A R L'.
+ */
+export const LEGAL_FORMS: Readonly<Record<string, readonly string[]>> = {
+  inc: ['Inc', 'Incorporated'],
+  corp: ['Corp', 'Corporation'],
+  llc: ['LLC', 'Limited Liability Company'],
+  co: ['Co', 'Company', '& Co', '& Company', 'Cie', '& Cie', 'et Cie'],
+  ltd: ['Ltd', 'Limited'],
+  plc: ['PLC', 'Public Limited Company'],
+  llp: ['LLP', 'Limited Liability Partnership'],
+  lp: ['LP', 'Limited Partnership'],
+  gmbh: ['GmbH', 'mbH', 'Ges.m.b.H.', 'Gesellschaft mit beschränkter Haftung'],
+  ag: ['AG', 'Aktiengesellschaft'],
+  kg: ['KG', 'Co KG', '& Co KG', 'Kommanditgesellschaft'],
+  'gmbh & co kg': ['GmbH & Co KG', 'GmbH und Co KG', 'GmbH u Co KG', 'GmbH Co KG'],
+  'ag & co kg': ['AG & Co KG', 'AG und Co KG'],
+  kgaa: ['KGaA', 'GmbH & Co KGaA', 'AG & Co KGaA'],
+  ug: ['UG', 'UG (haftungsbeschränkt)'],
+  ohg: ['OHG'],
+  gbr: ['GbR'],
+  ev: ['e.V.'],
+  eg: ['eG'],
+  se: ['SE'],
+  bv: ['BV', 'Besloten Vennootschap'],
+  nv: ['NV', 'Naamloze Vennootschap'],
+  vof: ['VOF'],
+  bvba: ['BVBA'],
+  sa: ['SA', 'Société Anonyme', 'Sociedad Anónima'],
+  sas: ['SAS', 'SASU', 'Société par actions simplifiée'],
+  sarl: ['SARL', 'EURL', 'Société à responsabilité limitée'],
+  sl: ['SL', 'SLU', 'Sociedad Limitada'],
+  spa: ['SpA', 'Società per Azioni'],
+  srl: ['Srl', 'Società a responsabilità limitata'],
+  oy: ['Oy', 'Oyj'],
+  ab: ['AB', 'AB (publ)', 'Aktiebolag'],
+  as: ['AS', 'A/S', 'ASA'],
+  aps: ['ApS'],
+  'pty ltd': ['Pty', 'Pty Ltd', 'Pty Limited', 'Proprietary Limited'],
+  'pvt ltd': ['Pvt Ltd', 'Pvt Limited', 'Private Limited', 'Private Limited Company'],
+  'pte ltd': ['Pte', 'Pte Ltd', 'Pte Limited'],
+  kk: ['KK', 'Kabushiki Kaisha'],
+  'sp zoo': ['Sp. z o.o.'],
+  sro: ['s.r.o.'],
+  ltda: ['Ltda'],
+  lda: ['Lda'],
+};
+
+/** Words that qualify many unrelated companies' names; dropped only from `withoutGenericWords`. */
+const GENERIC_WORDS: ReadonlySet<string> = new Set([
+  'holding', 'holdings', 'group', 'groups', 'groupe', 'gruppe', 'groep', 'grupo', 'gruppo', 'international', 'intl',
+  'global', 'worldwide',
+]);
+
+const isInitial = (t: string) => t.length === 1 && /\p{L}/u.test(t);
+
+/**
+ * Runs of two or more single letters become one word: 'a c m e' → 'acme'. NFC because joined
+ * letters can compose (Hangul jamo into a syllable), and foldText would compose them next time.
+ */
+const collapseInitials = (tokens: readonly string[]): string[] => {
+  const out: string[] = [];
+  let run = '';
+  for (const t of tokens) {
+    if (isInitial(t)) {
+      run += t;
+      continue;
+    }
+    if (run !== '') out.push(run.normalize('NFC'));
+    run = '';
+    out.push(t);
+  }
+  if (run !== '') out.push(run.normalize('NFC'));
+  return out;
+};
+
+const tokenize = (name: string): string[] => {
+  const folded = foldText(name.replace(/&/g, ' and '));
+  return folded === '' ? [] : folded.split(' ');
+};
+
+/** Collapsed text of a form → its family. */
+const FORM_FAMILY: ReadonlyMap<string, string> = new Map(
+  Object.entries(LEGAL_FORMS).flatMap(([family, forms]) => forms.map((f) => [collapseInitials(tokenize(f)).join(' '), family] as const)),
+);
+
+/** The most words a written legal form can take ('S. p. z o. o.' is six). */
+const MAX_FORM_WORDS = 8;
+
+/**
+ * Whether a legal form may start at `start`. Inside a run of initials it may only if at least two
+ * letters stay in front: 'A.B.C. S.A.' is 'abc' + 'S.A.', but 'B.S.A.' is one initialism, not
+ * 'B' + 'S.A.' (the cost: 'Studio B S.A.' reads as 'studio bsa').
+ */
+const canStartAt = (tokens: readonly string[], start: number): boolean => {
+  if (!isInitial(tokens[start] ?? '') || !isInitial(tokens[start - 1] ?? '')) return true;
+  let runStart = start - 1;
+  while (runStart > 0 && isInitial(tokens[runStart - 1] ?? '')) runStart--;
+  return start - runStart >= 2;
+};
+
+/**
+ * The longest legal form at the end of `tokens`, as [words it spans, family]. The window is
+ * collapsed on its own, so a dotted form after a dotted name ('A.B.C. S.A.') is still found.
+ * The whole name is never a legal form here: something must remain.
+ */
+const trailingLegalForm = (tokens: readonly string[]): [number, string] | undefined => {
+  for (let k = Math.min(MAX_FORM_WORDS, tokens.length - 1); k >= 1; k--) {
+    if (!canStartAt(tokens, tokens.length - k)) continue;
+    const family = FORM_FAMILY.get(collapseInitials(tokens.slice(-k)).join(' '));
+    if (family !== undefined) return [k, family];
+  }
+  return undefined;
+};
+
+const stripLegalForms = (tokens: readonly string[]): { rest: string[]; legalForm?: string } => {
+  let rest = [...tokens];
+  let legalForm: string | undefined;
+  for (let found = trailingLegalForm(rest); found; found = trailingLegalForm(rest)) {
+    legalForm ??= found[1];
+    rest = rest.slice(0, -found[0]);
+  }
+  return legalForm === undefined ? { rest } : { rest, legalForm };
+};
+
+const dropLeadingThe = (tokens: readonly string[]): string[] => {
+  let i = 0;
+  while (tokens.length - i > 1 && tokens[i] === 'the') i++;
+  return tokens.slice(i);
+};
+
+const withoutGeneric = (tokens: readonly string[]): string[] => {
+  const kept = tokens.filter((t) => !GENERIC_WORDS.has(t));
+  return kept.length > 0 ? kept : [...tokens];
+};
+
+export const normalizeCompanyName = (name: string): CompanyName => {
+  const { rest, legalForm } = stripLegalForms(dropLeadingThe(tokenize(name)));
+  const tokens = collapseInitials(rest);
+  const normalized = tokens.join(' ');
+  const out: CompanyName = { normalized, withoutGenericWords: withoutGeneric(tokens).join(' '), tokens };
+  if (legalForm !== undefined) out.legalForm = legalForm;
+  return out;
+};
