@@ -4,8 +4,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import * as ingest from './ingest';
+import * as match from './match';
 
-const benchmarks: Record<string, { run(args: string[]): Promise<void> }> = { ingest };
+const benchmarks: Record<string, { run(args: string[]): Promise<void> }> = { ingest, match };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = name === undefined ? undefined : benchmarks[name];

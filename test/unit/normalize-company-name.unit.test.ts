@@ -57,9 +57,13 @@ describe('normalizeCompanyName', () => {
     expect(normalizeCompanyName('Acme').legalForm).toBeUndefined();
   });
 
-  it('removes legal forms only at the end', () => {
+  it('removes legal forms at the end, and at the start only for forms written first in practice', () => {
     expect(normalizeCompanyName('Limited Editions Inc').normalized).toBe('limited editions');
     expect(normalizeCompanyName('GmbH Services Berlin').normalized).toBe('gmbh services berlin');
+    expect(normalizeCompanyName("N.V. Philips' Gloeilampenfabrieken")).toMatchObject({ normalized: 'philips gloeilampenfabrieken', legalForm: 'nv' });
+    expect(normalizeCompanyName('Naamloze Vennootschap Nutricia').normalized).toBe('nutricia');
+    expect(normalizeCompanyName('AB Volvo').normalized).toBe('volvo');
+    expect(normalizeCompanyName('N.V.').normalized).toBe('nv');
   });
 
   it('keeps a name that is only a legal form, or only generic words', () => {

@@ -7,16 +7,21 @@
  * - Dotted or spaced initialisms collapse: 'A.C.M.E.' and 'A C M E' are 'acme', 'J. P. Morgan' is
  *   'jp morgan', so 'S.A.R.L.' is 'sarl' and 'B.V' is 'bv'. A lone initial ('Studio B') stays, but
  *   one followed by a dotted form joins it ('Studio B S.A.' → 'studio bsa'): see canStartAt.
- * - Legal forms are removed only at the END, repeatedly ('Acme Co., Ltd.' → 'acme'), never the
+ * - Legal forms are removed at the END, repeatedly ('Acme Co., Ltd.' → 'acme'), and at the start
+ *   only for the families written first in practice ('N.V. Philips', 'AB Volvo'), never the
  *   last remaining word: a name that is only a legal form ('The Limited', 'Company') keeps it.
  *   `legalForm` is the family of the outermost form removed ('ltd' for 'Co., Ltd.'); the families
  *   are in LEGAL_FORMS. A wrong-but-similar suffix ('Corp' for 'Inc.') gives the same
  *   `normalized` and a different `legalForm`: treat a legalForm mismatch as weak evidence at most.
- * - A leading 'the' is dropped ('The Coca-Cola Company' → 'coca cola').
+ * - A leading 'the' is dropped ('The Coca-Cola Company' → 'coca cola'), and the Dutch royal
+ *   predicate ('Koninklijke Philips' → 'philips').
+ * - An unmistakable legal form inside the name ends it: 'Akzo Nobel N.V., Arnhem' is 'akzo nobel'
+ *   with `location` 'arnhem'.
  * - 'Holdings', 'Group', 'International'… are NOT legal forms: 'Northwind Group' and 'Northwind'
  *   can be different companies. `withoutGenericWords` drops them, for blocking only.
  * - 'Müller' and 'Mueller' fold differently ('muller', 'mueller'); use a similarity measure.
  */
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { foldText } from './person-name';
 
 export interface CompanyName {
@@ -28,6 +33,8 @@ export interface CompanyName {
   withoutGenericWords: string;
   /** The words of `normalized`. */
   tokens: string[];
+  /** Words after a legal form inside the name, usually where the company is ('arnhem'). */
+  location?: string;
 }
 
 /**
@@ -117,6 +124,12 @@ const FORM_FAMILY: ReadonlyMap<string, string> = new Map(
   Object.entries(LEGAL_FORMS).flatMap(([family, forms]) => forms.map((f) => [collapseInitials(tokenize(f)).join(' '), family] as const)),
 );
 
+/**
+ * Whether a word is a legal form on its own ('nv', 'gmbh', 'ltd'). Matchers drop these wherever
+ * they stand, since filings write 'Acme N.V., Amsterdam' as often as 'Acme N.V.'.
+ */
+export const isLegalFormWord = (word: string): boolean => !word.includes(' ') && FORM_FAMILY.has(word);
+
 /** The most words a written legal form can take ('S. p. z o. o.' is six). */
 const MAX_FORM_WORDS = 8;
 
@@ -146,9 +159,29 @@ const trailingLegalForm = (tokens: readonly string[]): [number, string] | undefi
   return undefined;
 };
 
+/**
+ * Families that are also written before the name: 'N.V. Philips', 'AB Volvo', 'PT Astra'. Only
+ * these, because a leading 'Co' or 'SA' is more often part of the name than a legal form.
+ */
+const LEADING_FAMILIES: ReadonlySet<string> = new Set(['nv', 'bv', 'ab', 'as', 'oy', 'sa', 'spa']);
+
+/** The longest leading legal form, as [words it spans, family]; something must remain after it. */
+const leadingLegalForm = (tokens: readonly string[]): [number, string] | undefined => {
+  for (let k = Math.min(MAX_FORM_WORDS, tokens.length - 1); k >= 1; k--) {
+    const family = FORM_FAMILY.get(collapseInitials(tokens.slice(0, k)).join(' '));
+    if (family !== undefined && LEADING_FAMILIES.has(family)) return [k, family];
+  }
+  return undefined;
+};
+
 const stripLegalForms = (tokens: readonly string[]): { rest: string[]; legalForm?: string } => {
   let rest = [...tokens];
   let legalForm: string | undefined;
+  const leading = leadingLegalForm(rest);
+  if (leading) {
+    legalForm = leading[1];
+    rest = rest.slice(leading[0]);
+  }
   for (let found = trailingLegalForm(rest); found; found = trailingLegalForm(rest)) {
     legalForm ??= found[1];
     rest = rest.slice(0, -found[0]);
@@ -156,10 +189,40 @@ const stripLegalForms = (tokens: readonly string[]): { rest: string[]; legalForm
   return legalForm === undefined ? { rest } : { rest, legalForm };
 };
 
-const dropLeadingThe = (tokens: readonly string[]): string[] => {
+/**
+ * Words that precede a name without being part of it: 'the', and the Dutch royal predicate
+ * ('Koninklijke Philips' is Philips, 'Koninklijke KPN' is KPN).
+ */
+const LEADING_WORDS: ReadonlySet<string> = new Set(['the', 'koninklijke', 'koninklijk']);
+
+/** Long enough that two typing mistakes still leave it unmistakable ('koninkljike'). */
+const isLeadingWord = (word: string): boolean =>
+  LEADING_WORDS.has(word) || (word.length >= 9 && [...LEADING_WORDS].some((w) => w.length >= 10 && levenshtein(word, w) <= 2));
+
+const dropLeadingWords = (tokens: readonly string[]): string[] => {
   let i = 0;
-  while (tokens.length - i > 1 && tokens[i] === 'the') i++;
+  while (tokens.length - i > 1 && isLeadingWord(tokens[i] as string)) i++;
   return tokens.slice(i);
+};
+
+/**
+ * Legal forms that cannot be read as an ordinary word. One of these inside a name ends it, and
+ * what follows is where the company is: 'Akzo Nobel N.V., Arnhem', 'Acme GmbH Berlin'.
+ */
+const NAME_ENDING_FORMS: ReadonlySet<string> = new Set([
+  'nv', 'bv', 'gmbh', 'ltd', 'inc', 'llc', 'plc', 'llp', 'bvba', 'sarl', 'srl', 'spa', 'kgaa', 'pty ltd', 'pvt ltd', 'pte ltd',
+]);
+
+/** Splits 'akzo nobel nv arnhem' into the name and the location after its legal form. */
+const splitAtInnerLegalForm = (tokens: readonly string[]): { name: string[]; location: string[] } => {
+  for (let at = 1; at < tokens.length - 1; at++) {
+    const family = FORM_FAMILY.get(collapseInitials(tokens.slice(at, at + 2)).join(' ')) ?? FORM_FAMILY.get(tokens[at] as string);
+    if (family === undefined || !NAME_ENDING_FORMS.has(family) || !canStartAt(tokens, at)) continue;
+    const width = FORM_FAMILY.get(collapseInitials(tokens.slice(at, at + 2)).join(' ')) === family && !FORM_FAMILY.has(tokens[at] as string) ? 2 : 1;
+    if (at + width >= tokens.length) continue;
+    return { name: tokens.slice(0, at + width), location: tokens.slice(at + width) };
+  }
+  return { name: [...tokens], location: [] };
 };
 
 const withoutGeneric = (tokens: readonly string[]): string[] => {
@@ -168,10 +231,16 @@ const withoutGeneric = (tokens: readonly string[]): string[] => {
 };
 
 export const normalizeCompanyName = (name: string): CompanyName => {
-  const { rest, legalForm } = stripLegalForms(dropLeadingThe(tokenize(name)));
+  // Trailing forms first, so a multi-word form ('GmbH & Co KG') is not split at its 'GmbH'.
+  const whole = stripLegalForms(dropLeadingWords(tokenize(name)));
+  const { name: named, location } = splitAtInnerLegalForm(whole.rest);
+  const inner = stripLegalForms(named);
+  const rest = inner.rest;
+  const legalForm = inner.legalForm ?? whole.legalForm;
   const tokens = collapseInitials(rest);
   const normalized = tokens.join(' ');
   const out: CompanyName = { normalized, withoutGenericWords: withoutGeneric(tokens).join(' '), tokens };
   if (legalForm !== undefined) out.legalForm = legalForm;
+  if (location.length > 0) out.location = location.join(' ');
   return out;
 };

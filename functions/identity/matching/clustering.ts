@@ -1,0 +1,156 @@
+/**
+ * Clustering without chaining. Links are joined strongest first (people's must-links before any
+ * score); a join is refused when
+ * - it would put a cannot-link pair, or two different values of one trusted identifier, into one
+ *   cluster. Because the strongest links join first, a conflict always falls on the weakest link
+ *   between the two sides: adding a cannot-link and clustering again splits along weakest links;
+ * - the two clusters as wholes do not match: one good link between the edges of two clusters
+ *   ('Shell Canada' – 'Schlumberger Canada') must not join 'Shell' and 'Schlumberger'. A sample of
+ *   each side's members is compared across, and the mean match probability must reach
+ *   `minCohesion`.
+ */
+
+export interface Link {
+  i: number;
+  j: number;
+  weight: number;
+}
+
+export interface ClusterConstraints {
+  mustLink: readonly (readonly [number, number])[];
+  cannotLink: readonly (readonly [number, number])[];
+}
+
+export interface Cohesion {
+  /** Match probability of two records that no link connected directly. */
+  probability(i: number, j: number): number;
+  minimum: number;
+  /** Members compared from each side. */
+  sample?: number;
+}
+
+export interface ClusterResult {
+  /** Per record, the index of its cluster's representative (the smallest member index). */
+  clusterOf: Int32Array;
+  /** Links refused because they would break a constraint. */
+  refused: Link[];
+}
+
+/**
+ * `trustedIdsOf(i)` gives record i's trusted identifiers by name. Deterministic: ties in weight
+ * are broken by record indices, so the same input always gives the same clusters.
+ */
+export const cluster = (
+  size: number,
+  links: readonly Link[],
+  constraints: ClusterConstraints,
+  trustedIdsOf: (i: number) => Readonly<Record<string, string>>,
+  cohesion?: Cohesion,
+): ClusterResult => {
+  const parent = new Int32Array(size);
+  for (let i = 0; i < size; i++) parent[i] = i;
+  const find = (x: number): number => {
+    let root = x;
+    while (parent[root] !== root) root = parent[root] as number;
+    while (parent[x] !== root) {
+      const next = parent[x] as number;
+      parent[x] = root;
+      x = next;
+    }
+    return root;
+  };
+  // Per root: its trusted ids and the records it must never hold, created on first need.
+  const ids = new Map<number, Map<string, string>>();
+  const forbidden = new Map<number, number[]>();
+  const idsOf = (root: number): Map<string, string> => {
+    let m = ids.get(root);
+    if (!m) {
+      m = new Map(Object.entries(trustedIdsOf(root)));
+      ids.set(root, m);
+    }
+    return m;
+  };
+  for (const [a, b] of constraints.cannotLink) {
+    forbidden.set(a, [...(forbidden.get(a) ?? []), b]);
+    forbidden.set(b, [...(forbidden.get(b) ?? []), a]);
+  }
+
+  const conflicts = (ra: number, rb: number): boolean => {
+    const ia = idsOf(ra);
+    const ib = idsOf(rb);
+    const [small, large] = ia.size <= ib.size ? [ia, ib] : [ib, ia];
+    for (const [name, value] of small) {
+      const other = large.get(name);
+      if (other !== undefined && other !== value) return true;
+    }
+    for (const [root, other] of [[ra, rb], [rb, ra]] as const) {
+      for (const f of forbidden.get(root) ?? []) if (find(f) === other) return true;
+    }
+    return false;
+  };
+
+  const members = new Map<number, number[]>();
+  const membersOf = (root: number): number[] => members.get(root) ?? [root];
+  const sampleSize = cohesion?.sample ?? 4;
+  /** Up to `sampleSize` members spread over the cluster, starting with the linked one. */
+  const sampleOf = (root: number, linked: number): number[] => {
+    const all = membersOf(root);
+    if (all.length <= sampleSize) return all;
+    const out = [linked];
+    const stride = all.length / (sampleSize - 1);
+    for (let s = 0; s < sampleSize - 1; s++) {
+      const m = all[Math.floor(s * stride)] as number;
+      if (m !== linked) out.push(m);
+    }
+    return out;
+  };
+  const cohesive = (link: Link, ra: number, rb: number): boolean => {
+    if (!cohesion) return true;
+    const left = sampleOf(ra, find(link.i) === ra ? link.i : link.j);
+    const right = sampleOf(rb, find(link.j) === rb ? link.j : link.i);
+    if (left.length === 1 && right.length === 1) return true;
+    let sum = 0;
+    let n = 0;
+    for (const a of left)
+      for (const b of right) {
+        sum += (a === link.i && b === link.j) || (a === link.j && b === link.i) ? 1 : cohesion.probability(a, b);
+        n++;
+      }
+    return sum / n >= cohesion.minimum;
+  };
+
+  const union = (ra: number, rb: number) => {
+    const [keep, gone] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[gone] = keep;
+    members.set(keep, [...membersOf(keep), ...membersOf(gone)]);
+    members.delete(gone);
+    const merged = idsOf(keep);
+    for (const [name, value] of idsOf(gone)) if (!merged.has(name)) merged.set(name, value);
+    ids.delete(gone);
+    const f = forbidden.get(gone);
+    if (f) {
+      forbidden.set(keep, [...(forbidden.get(keep) ?? []), ...f]);
+      forbidden.delete(gone);
+    }
+  };
+
+  for (const [a, b] of constraints.mustLink) {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) union(ra, rb);
+  }
+
+  const refused: Link[] = [];
+  const ordered = [...links].sort((x, y) => y.weight - x.weight || x.i - y.i || x.j - y.j);
+  for (const link of ordered) {
+    const ra = find(link.i);
+    const rb = find(link.j);
+    if (ra === rb) continue;
+    if (conflicts(ra, rb) || !cohesive(link, ra, rb)) refused.push(link);
+    else union(ra, rb);
+  }
+
+  const clusterOf = new Int32Array(size);
+  for (let i = 0; i < size; i++) clusterOf[i] = find(i);
+  return { clusterOf, refused };
+};
