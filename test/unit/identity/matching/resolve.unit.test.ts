@@ -1,6 +1,7 @@
 import { pairwiseQuality } from '../../../../functions/identity/matching/evaluate';
 import type { MatchInput } from '../../../../functions/identity/matching/match-record';
 import { resolve } from '../../../../functions/identity/matching/resolve';
+import { foundingKeyOf, isUnifiedId, unifiedIdFor } from '../../../../functions/identity/matching/unified-id';
 
 const FIRST = ['Robert', 'Maria', 'Jonathan', 'Aisha', 'Pieter', 'Mei', 'Carlos', 'Fatima', 'Olga', 'Kwame', 'Sofia', 'Liam', 'Noor', 'Hiro', 'Elena', 'Tomasz', 'Grace', 'Ibrahim', 'Chloe', 'Ravi'];
 const LAST = ['Smith', 'Garcia', 'Okafor', 'Jansen', 'Chen', 'Rossi', 'Haddad', 'Ivanova', 'Mensah', 'Silva', 'Murphy', 'Khan', 'Tanaka', 'Petrova', 'Nowak', 'Brown', 'Aziz', 'Martin', 'Patel', 'Smith'];
@@ -79,5 +80,15 @@ describe('resolve', () => {
     });
     const result = resolve([twin('erp:1', 'GB1'), twin('erp:2', 'GB2'), twin('erp:3', 'GB1')], { kind: 'account' });
     expect(Array.from(result.clusterOf)).toEqual([0, 1, 0]);
+  });
+});
+
+describe('unified ids', () => {
+  it('derives the same id from the same founding record, and different ids otherwise', () => {
+    expect(unifiedIdFor('person', 'crm:1')).toBe(unifiedIdFor('person', 'crm:1'));
+    expect(unifiedIdFor('person', 'crm:1')).not.toBe(unifiedIdFor('person', 'crm:2'));
+    expect(unifiedIdFor('account', 'crm:1')).not.toBe(unifiedIdFor('person', 'crm:1').replace('per_', 'cus_'));
+    expect(isUnifiedId(unifiedIdFor('account', 'x'))).toBe(true);
+    expect(foundingKeyOf(['b', 'a', 'c'])).toBe('a');
   });
 });
