@@ -134,14 +134,16 @@ const email: Comparison = {
 
 const phone: Comparison = {
   name: 'phone',
-  levels: ['exact', 'same last seven digits', 'different'],
-  priorM: [0.8, 0.05, 0.15],
+  levels: ['exact', 'same number, other extension', 'same last seven digits', 'different'],
+  priorM: [0.75, 0.05, 0.05, 0.15],
   tfValue: (r) => r.phone,
   compare(a, b) {
     const p = both(a.phone, b.phone);
     if (!p) return NO_LEVEL;
     if (p[0] === p[1]) return 0;
-    return p[0].slice(-7) === p[1].slice(-7) ? 1 : 2;
+    const [x, y] = [p[0].split(';')[0] as string, p[1].split(';')[0] as string];
+    if (x === y) return 1;
+    return x.slice(-7) === y.slice(-7) ? 2 : 3;
   },
 };
 

@@ -121,7 +121,8 @@ const prepareShared = (input: MatchInput, options: MatchOptions): Prepared => {
   }
   if (present(f.phone)) {
     const p = normalizePhone(f.phone, country ?? options.defaultRegion);
-    if (p.kind === 'valid') out.phone = p.e164;
+    // The extension stays: colleagues share a switchboard number and differ only there.
+    if (p.kind === 'valid') out.phone = p.extension === undefined ? p.e164 : `${p.e164};ext=${p.extension}`;
   }
   if (present(f.street)) {
     const a = normalizeAddress({ street: f.street, ...(country ? { country } : {}), ...(present(f.postcode) ? { postalCode: f.postcode } : {}) });
@@ -159,7 +160,8 @@ const preparePerson = (input: MatchInput, options: MatchOptions): Prepared => {
   const dob = birthDateOf(f.birth_date, options);
   if (dob !== undefined) out.birthDate = dob;
   setCompanyName(out, f.company);
-  const domain = companyDomainOf(f.company_domain);
+  // A work address names the employer as well as a company_domain column does.
+  const domain = companyDomainOf(f.company_domain) ?? (present(f.email) ? emailCompanyDomain(f.email) : undefined);
   if (domain !== undefined) out.domain = domain;
   return out;
 };
