@@ -322,7 +322,7 @@ export const formatSummary = (s: ResolveSummary, writeMs: number, destinations: 
     `  entities              ${s.entities}`,
     `  auto-linked records   ${s.autoLinkedRecords}`,
     `  review pairs          ${s.reviewPairs}${destinations.review ? ` → ${destinations.review}` : ''}`,
-    ...(s.refusedLinks > 0 ? [`  refused links         ${s.refusedLinks} (a trusted-id conflict, or clusters unlike as wholes)`] : []),
+    ...(s.refusedLinks > 0 ? [`  refused links         ${s.refusedLinks} (a trusted-id conflict, or clusters that do not match as wholes)`] : []),
     `  candidate pairs       ${s.candidatePairs}`,
     `  timings               ${[...timings, `write ${Math.round(writeMs)} ms`].join(', ')}; total ${Math.round(t.total + writeMs)} ms`,
   ];
