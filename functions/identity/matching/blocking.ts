@@ -167,10 +167,3 @@ const foundLater = (table: KeyTable, rule: number, i: number, j: number): number
   }
   return out;
 };
-
-/**
- * Keys of one record under every rule, for looking up candidates in a stored index (incremental
- * matching uses the same rules as the batch path).
- */
-export const blockingKeysOf = (r: Prepared, rules: readonly BlockingRule[]): string[] =>
-  rules.flatMap((rule, index) => (rule.keys(r) ?? []).map((k) => `${index}:${k}`));

@@ -122,7 +122,10 @@ export const cluster = (
   const union = (ra: number, rb: number) => {
     const [keep, gone] = ra < rb ? [ra, rb] : [rb, ra];
     parent[gone] = keep;
-    members.set(keep, [...membersOf(keep), ...membersOf(gone)]);
+    // Append the smaller list to the larger, so building a big cluster stays linear.
+    const [larger, smaller] = [membersOf(keep), membersOf(gone)].sort((x, y) => y.length - x.length) as [number[], number[]];
+    for (const m of smaller) larger.push(m);
+    members.set(keep, larger);
     members.delete(gone);
     const merged = idsOf(keep);
     for (const [name, value] of idsOf(gone)) if (!merged.has(name)) merged.set(name, value);

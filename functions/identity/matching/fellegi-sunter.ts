@@ -176,7 +176,8 @@ const MIN_SESSION_MATCHES = 5;
 
 export const train = (input: TrainingInput): Model => {
   const { comparisons } = input;
-  const u = comparisons.map((c, k) => (c.fixed ? [...c.fixed.u] : (estimateU(input.randomLevelCounts)[k] as number[])));
+  const estimated = estimateU(input.randomLevelCounts);
+  const u = comparisons.map((c, k) => (c.fixed ? [...c.fixed.u] : (estimated[k] as number[])));
   const priors = comparisons.map((c) => (c.fixed ? c.fixed.m : c.priorM));
   const learnable = comparisons.map((c) => c.fixed === undefined);
 

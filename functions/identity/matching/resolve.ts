@@ -13,7 +13,7 @@
 import { blockingFor, generatePairs, keyTable, type BlockingRule, type BlockingStats } from './blocking';
 import { cluster, type Link } from './clustering';
 import { comparisonsFor, NO_LEVEL, type CompareContext, type Comparison } from './comparisons';
-import { levelWeights, priorWeight, probabilityOf, score, train, type LabeledPattern, type Model, type PatternCount, type Score } from './fellegi-sunter';
+import { levelWeights, priorWeight, score, termFrequency, train, weightOf, type LabeledPattern, type Model, type PatternCount, type Score } from './fellegi-sunter';
 import { DEFAULT_MATCH_OPTIONS, prepare, type EntityKind, type MatchInput, type MatchOptions, type Prepared } from './match-record';
 
 export interface Thresholds {
@@ -61,7 +61,10 @@ export interface ResolveResult {
   clusterOf: Int32Array;
   /** Pairs in the review band whose records ended in different clusters, best per cluster pair. */
   review: ScoredPair[];
-  /** Links refused by a constraint (a cannot-link or a trusted-id conflict). */
+  /**
+   * Links refused by clustering: a cannot-link, a trusted-id conflict, or two clusters that do not
+   * match as wholes.
+   */
   refused: ScoredPair[];
   model: Model;
   blocking: BlockingStats;
@@ -317,8 +320,7 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
       const a = records[pairs.i[p] as number] as Prepared;
       for (let k = 0; k < levels.length; k++) {
         if (levels[k] !== 0) continue;
-        const value = (comparisons[k] as Comparison).tfValue?.(a);
-        const f = value === undefined ? undefined : model.termFrequencies[k]?.get(value);
+        const f = termFrequency(model, k, (comparisons[k] as Comparison).tfValue?.(a));
         if (f !== undefined) w += Math.log2(((model.comparisons[k] as { u: number[] }).u[0] as number) / f);
       }
       if (ambiguous[id]) w = Math.min(w, linkWeight - 1e-9);
@@ -326,11 +328,12 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
     }
     return out;
   };
-  const reviewWeight = Math.log2(thresholds.review / (1 - thresholds.review));
-  const linkWeight = Math.log2(thresholds.link / (1 - thresholds.link));
+  const reviewWeight = weightOf(thresholds.review);
+  const linkWeight = weightOf(thresholds.link);
 
   // Two passes: the first model's clusters (joined generously, at the review threshold) tell the
   // second which random pairs are really matches and how many entities share each value.
+  progress('train', 0, 1);
   let model: Model;
   if (options.model) model = options.model;
   else {
@@ -379,4 +382,3 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
   };
 };
 
-export { probabilityOf };
