@@ -97,27 +97,40 @@ class PairList {
   }
 }
 
+/** How many distinct company names hold each word: the data behind `wordWeights`, kept with a model. */
+export interface WordFrequencies {
+  /** Distinct names counted. */
+  names: number;
+  /** Word → distinct names holding it. */
+  counts: Map<string, number>;
+}
+
 /**
  * Inverse document frequency of company-name words over the run's distinct names: a word in many
  * different names ('international') is weak, while one big customer's name written the same way
  * on hundreds of records does not make its words look common.
  */
-export const wordWeights = (records: readonly Prepared[]): ((word: string) => number) => {
-  const df = new Map<string, number>();
-  const names = new Set<string>();
-  let docs = 0;
+export const wordFrequencies = (records: readonly Prepared[]): WordFrequencies => {
+  const counts = new Map<string, number>();
+  const seen = new Set<string>();
   for (const r of records) {
-    if (!r.nameTokens || r.name === undefined || names.has(r.name)) continue;
-    names.add(r.name);
-    docs++;
-    for (const t of new Set(r.nameTokens)) df.set(t, (df.get(t) ?? 0) + 1);
+    if (!r.nameTokens || r.name === undefined || seen.has(r.name)) continue;
+    seen.add(r.name);
+    for (const t of new Set(r.nameTokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
   }
-  const unseen = Math.log(docs + 1);
+  return { names: seen.size, counts };
+};
+
+/** A word's weight; a word no name held counts as one held by a single name. */
+export const wordWeightsFrom = ({ names, counts }: WordFrequencies): ((word: string) => number) => {
+  const unseen = Math.log(names + 1);
   return (word) => {
-    const n = df.get(word);
-    return n === undefined ? unseen : Math.log((docs + 1) / n);
+    const n = counts.get(word);
+    return n === undefined ? unseen : Math.log((names + 1) / n);
   };
 };
+
+export const wordWeights = (records: readonly Prepared[]): ((word: string) => number) => wordWeightsFrom(wordFrequencies(records));
 
 /**
  * Each value's share of the records holding the field. With `clusterOf`, a value counts once per
@@ -205,8 +218,11 @@ const randomLevelCounts = (
 
 const now = () => performance.now();
 
-/** Whether a pattern's positive evidence comes only from ambiguous levels. */
-const isAmbiguous = (comparisons: readonly Comparison[], levels: readonly number[], weights: readonly (readonly number[])[]): boolean => {
+/**
+ * Whether a pattern's positive evidence comes only from ambiguous levels; such a pair stays below
+ * the link threshold whatever its weight (see Comparison).
+ */
+export const isAmbiguous = (comparisons: readonly Comparison[], levels: readonly number[], weights: readonly (readonly number[])[]): boolean => {
   let ambiguous = false;
   for (let k = 0; k < levels.length; k++) {
     const level = levels[k] as number;
