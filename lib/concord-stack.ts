@@ -87,6 +87,11 @@ export class ConcordStack extends Stack {
         grantTableData(tables.sourceRecords, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
       },
+      identity: (fn) => {
+        grantTableData(tables.sourceRecords, fn, 'read');
+        grantTableData(tables.identity, fn, 'readWrite');
+        this.bus.grantPutEventsTo(fn.role);
+      },
     };
 
     const entries = Object.entries(consumers) as [ConsumerName, ConsumerDefinition][];

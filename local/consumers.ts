@@ -4,9 +4,12 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createIdentityHandler } from '../functions/identity/identity.handler';
+import { IdentityService } from '../functions/identity/identity-service';
+import { IdentityStore } from '../functions/identity/identity.store';
 import { createReconcileHandler } from '../functions/reconcile/reconcile.handler';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
-import type { Clock } from '../functions/shared/ports';
+import type { Clock, EventBus, IdGenerator } from '../functions/shared/ports';
 import type { ConsumerName } from '../functions/shared/routing';
 import type { TableNames } from '../functions/shared/tables';
 
@@ -15,9 +18,22 @@ export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 export interface ConsumerDeps {
   db: DynamoDBDocumentClient;
   tables: TableNames;
+  bus: EventBus;
   clock: Clock;
+  ids: IdGenerator;
 }
 
+/** The identity engine on local ports; the CLI and the local server use the same one. */
+export const localIdentityService = (deps: ConsumerDeps): IdentityService =>
+  new IdentityService({
+    store: new IdentityStore(deps.db, deps.tables.identity),
+    sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
+    bus: deps.bus,
+    clock: deps.clock,
+    ids: deps.ids,
+  });
+
 export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHandler> = {
-  reconcile: (deps) => createReconcileHandler({ records: new SourceRecordStore(deps.db, deps.tables.sourceRecords), clock: deps.clock }),
+  reconcile: (deps) => createReconcileHandler({ records: new SourceRecordStore(deps.db, deps.tables.sourceRecords), bus: deps.bus, clock: deps.clock }),
+  identity: (deps) => createIdentityHandler(localIdentityService(deps)),
 };

@@ -18,7 +18,8 @@ import { readConfig } from '../functions/shared/config';
 import { systemClock, type Clock } from '../functions/shared/ports';
 import { archivePattern, consumers, routes, type ConsumerName } from '../functions/shared/routing';
 import { tableNames, type TableNames } from '../functions/shared/tables';
-import { localConsumers, type SqsHandler } from './consumers';
+import { localConsumers, localIdentityService, type SqsHandler } from './consumers';
+import type { IdentityService } from '../functions/identity/identity-service';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalBus } from './local-bus';
@@ -57,6 +58,7 @@ export interface LocalRuntime {
   ingest: WebhookIngest;
   sourceRecords: SourceRecordStore;
   quarantine: QuarantineStore;
+  identity: IdentityService;
   secretEnv: NodeJS.ProcessEnv;
   /** Resolves once every queue is empty and idle. */
   drain(timeoutMs?: number): Promise<void>;
@@ -92,16 +94,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
   const queues = {} as Record<ConsumerName, LocalQueue>;
   const deadLetterQueues = {} as Record<ConsumerName, LocalQueue>;
-  for (const [name, def] of Object.entries(consumers) as [ConsumerName, (typeof consumers)[ConsumerName]][]) {
+  const names = Object.keys(consumers) as ConsumerName[];
+  for (const name of names) {
+    const def = consumers[name];
     const visibilityTimeoutMs = options.visibilityTimeoutMs ?? def.visibilityTimeoutSeconds * 1000;
     const dlq = new LocalQueue({ name: `concord-${name}-dlq`, visibilityTimeoutMs });
-    const queue = new LocalQueue({ name: `concord-${name}`, visibilityTimeoutMs, maxReceiveCount: def.maxReceiveCount, deadLetterQueue: dlq, batchSize: def.batchSize, maxConcurrency: LOCAL_CONSUMER_CONCURRENCY });
-    queue.subscribe(observed(name, localConsumers[name]({ db, tables, clock }), options.onProcessed));
-    queue.start();
-    queues[name] = queue;
+    queues[name] = new LocalQueue({ name: `concord-${name}`, visibilityTimeoutMs, maxReceiveCount: def.maxReceiveCount, deadLetterQueue: dlq, batchSize: def.batchSize, maxConcurrency: LOCAL_CONSUMER_CONCURRENCY });
     deadLetterQueues[name] = dlq;
   }
+  // Consumers publish too (reconcile's notices, identity's events), so they get the bus once it exists.
   const bus = new LocalBus(routes, queues, { archivePattern, clock });
+  const ids = { next: () => ulid() };
+  const consumerDeps = { db, tables, bus, clock, ids };
+  for (const name of names) {
+    queues[name].subscribe(observed(name, localConsumers[name](consumerDeps), options.onProcessed));
+    queues[name].start();
+  }
+  const identity = localIdentityService(consumerDeps);
 
   const secretEnv = localSecretEnv(env);
   const quarantine = new QuarantineStore(db, tables.quarantine);
@@ -112,7 +121,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     bus,
     quarantine,
     clock,
-    ids: { next: () => ulid() },
+    ids,
     maxBodyBytes: config.maxWebhookBytes,
   });
 
@@ -171,6 +180,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     ingest,
     sourceRecords,
     quarantine,
+    identity,
     secretEnv,
     drain,
     stop,

@@ -3,7 +3,7 @@
  * so two consumers racing on one record never lose each other's fields.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SourceRecord, sourceKeyOf, type CanonicalEvent } from '../shared/canonical';
 import { applySourceChange, type SourceChangeOutcome } from './apply-source-change';
 
@@ -18,6 +18,22 @@ export class SourceRecordStore {
   async get(sourceKey: string): Promise<SourceRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { sourceKey }, ConsistentRead: true }));
     return Item === undefined ? undefined : SourceRecord.parse(Item);
+  }
+
+  /** Several records at once (missing ones are left out), in no particular order. */
+  async getMany(sourceKeys: readonly string[]): Promise<SourceRecord[]> {
+    const unique = [...new Set(sourceKeys)];
+    const out: SourceRecord[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((sourceKey) => ({ sourceKey }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        out.push(...(page.Responses?.[this.tableName] ?? []).map((item) => SourceRecord.parse(item)));
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (keys && keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+    return out;
   }
 
   /** Lists records, optionally of one system and entity type (a scan: for operators, not hot paths). */

@@ -19,6 +19,7 @@ export const WEBHOOK_SECRET_ENV: Record<SourceSystem, string> = {
 export const TABLE_ENV: Record<keyof TableNames, string> = {
   sourceRecords: 'SOURCE_RECORDS_TABLE',
   quarantine: 'QUARANTINE_TABLE',
+  identity: 'IDENTITY_TABLE',
   idempotency: 'IDEMPOTENCY_TABLE',
 };
 
@@ -27,6 +28,7 @@ const Env = z.object({
   TABLE_PREFIX: z.string().default('concord-'),
   SOURCE_RECORDS_TABLE: z.string().optional(),
   QUARANTINE_TABLE: z.string().optional(),
+  IDENTITY_TABLE: z.string().optional(),
   IDEMPOTENCY_TABLE: z.string().optional(),
   /** On AWS: a Secrets Manager secret holding `{ "<ENV NAME>": "secret[,next secret]" }`. */
   WEBHOOK_SECRETS_ARN: z.string().optional(),
@@ -49,6 +51,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     tables: {
       sourceRecords: parsed.SOURCE_RECORDS_TABLE ?? defaults.sourceRecords,
       quarantine: parsed.QUARANTINE_TABLE ?? defaults.quarantine,
+      identity: parsed.IDENTITY_TABLE ?? defaults.identity,
       idempotency: parsed.IDEMPOTENCY_TABLE ?? defaults.idempotency,
     },
     webhookSecretsArn: parsed.WEBHOOK_SECRETS_ARN,

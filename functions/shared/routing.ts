@@ -3,6 +3,7 @@
  * route into an EventBridge rule targeting the consumer's SQS queue; the local bus applies the
  * same patterns with EventBridge's semantics. A stack test proves the two agree.
  */
+import { RECONCILE_EVENT_SOURCE, STORED_DETAIL_TYPE } from './bus-envelope';
 import { INGEST_EVENT_SOURCE } from './canonical';
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
@@ -29,6 +30,14 @@ export const consumers = {
     batchSize: 10,
     functionTimeoutSeconds: 30,
   },
+  identity: {
+    entry: 'functions/identity/identity.handler.ts',
+    description: 'Matches stored accounts and people into unified entities and rebuilds golden records, lifecycle and hierarchy',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    functionTimeoutSeconds: 60,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;
@@ -50,6 +59,12 @@ export const routes: readonly Route[] = [
       'detail-type': ['SourceRecordChanged', 'SourceRecordReReadRequested'],
     },
     target: 'reconcile',
+  },
+  {
+    name: 'stored-records-to-identity',
+    description: 'Every stored source record goes to identity: matching, relations, golden records',
+    pattern: { source: [RECONCILE_EVENT_SOURCE], 'detail-type': [STORED_DETAIL_TYPE] },
+    target: 'identity',
   },
 ];
 

@@ -33,6 +33,17 @@ export const tables = {
     ],
     timeToLiveAttribute: 'expiresAt',
   },
+  identity: {
+    logicalName: 'Identity',
+    description:
+      'The identity graph: per source record its match input, block keys, entity and constraints; entities with golden records; the blocking index; merge proposals, merges, the audit log and the trained models',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [
+      // Lists read newest first: proposals by status, merges, the audit log.
+      { name: 'byList', partitionKey: { name: 'listPk', type: 'S' }, sortKey: { name: 'listSk', type: 'S' } },
+    ],
+  },
   idempotency: {
     logicalName: 'Idempotency',
     description: 'Claims on side effects and deliveries (Powertools idempotency layout)',

@@ -145,7 +145,10 @@ describe('the Concord stacks', () => {
   describe('tables', () => {
     it('creates every shared table definition with its keys, indexes and TTL', () => {
       for (const def of Object.values(tables)) {
-        const keys = [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }];
+        const keys = [
+          { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+          ...('sortKey' in def ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : []),
+        ];
         data.hasResourceProperties('AWS::DynamoDB::Table', {
           KeySchema: keys,
           ...('globalIndexes' in def

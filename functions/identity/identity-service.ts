@@ -1,0 +1,573 @@
+/**
+ * The live identity engine: the shell around the pure matcher, graph and golden-record modules.
+ * It loads what a decision needs from the stores, asks the pure code, writes the outcome in one
+ * transaction (with its events in an outbox), publishes, and rebuilds what people see.
+ *
+ * Every entry point is safe to repeat: a record processed twice finds itself linked and changes
+ * nothing; a merge proposal decided twice is decided once (a conditional write); events wait in
+ * the outbox until published, so a crash between writing and publishing loses nothing.
+ */
+import type { SourceRecord } from '../shared/canonical';
+import { IDENTITY_EVENT_SOURCE } from '../shared/bus-envelope';
+import type { BusEvent, Clock, EventBus, IdGenerator } from '../shared/ports';
+import type { SourceRecordStore } from '../reconcile/source-record.store';
+import { buildAccountViews, buildPersonViews, type EntityViews } from './golden/entity-views';
+import type { LifecycleDecision } from './golden/lifecycle';
+import { DEFAULT_SURVIVORSHIP_RULES } from './golden/survivorship-rules';
+import type { FieldOverride, SurvivorshipRules } from './golden/survivorship';
+import {
+  emptyGraph,
+  IdentityGraphError,
+  link,
+  merge as mergeEntities,
+  resolveId,
+  unmerge as unmergeEntities,
+  type Actor,
+  type Change,
+  type Entity,
+  type IdentityEvent,
+  type IdentityGraph,
+  type MergeRecord,
+} from './graph/identity-graph';
+import { IdentityConflictError, type EntityItem, type EntityWrite, type IdentityStore, type MatchRecordItem, type ProposalItem } from './identity.store';
+import { blockingFor } from './matching/blocking';
+import { defaultLiveModel } from './matching/default-model';
+import { matchInputOf, matchKindOf } from './matching/from-source-record';
+import { createScorer, decideIncremental, type EntityAssessment, type EntityView, type LiveScore, type Scorer } from './matching/incremental';
+import { DEFAULT_MATCH_OPTIONS, prepare, type EntityKind, type MatchOptions, type Prepared } from './matching/match-record';
+import { fromSnapshot, type LiveModel } from './matching/model-snapshot';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './matching/resolve';
+import { unifiedIdFor } from './matching/unified-id';
+
+export interface IdentityServiceDeps {
+  store: IdentityStore;
+  sourceRecords: SourceRecordStore;
+  bus: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  thresholds?: Thresholds;
+  match?: MatchOptions;
+  survivorship?: SurvivorshipRules;
+  /** How long a loaded model is used before looking for a newer one. */
+  modelCacheMs?: number;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+export type ProcessOutcome = (
+  | { kind: 'missing' }
+  | { kind: 'unchanged'; unifiedId?: string }
+  | { kind: 'related' }
+  | { kind: 'processed'; unifiedId?: string; joined?: string; founded: boolean; merges: string[]; proposals: string[] }
+) & {
+  /** Entities whose views depend on the record: rebuilt by the caller, once per batch. */
+  affected: string[];
+};
+
+export type DecisionOutcome =
+  | { kind: 'merged'; merge: MergeRecord }
+  | { kind: 'kept-apart' }
+  | { kind: 'already-one'; unifiedId: string }
+  | { kind: 'already-decided'; status: string; by?: string }
+  | { kind: 'not-found'; what: string };
+
+export type UnmergeOutcome = { kind: 'unmerged'; merge: MergeRecord } | { kind: 'already-undone'; at: string; by: string } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
+
+/** The entity a person or the CLI names: a unified id, or a member's source key. */
+export type EntityRef = string;
+
+const ATTEMPTS = 6;
+const AUTOMATIC: Omit<Actor, 'reason'> = { by: 'concord' };
+
+const toEntity = (item: EntityItem): Entity => ({
+  unifiedId: item.unifiedId,
+  kind: item.kind,
+  members: item.members,
+  createdAt: item.createdAt,
+  status: item.status,
+  ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
+});
+
+const unionIds = (...all: Readonly<Record<string, readonly string[]>>[]): Record<string, string[]> => {
+  const out: Record<string, string[]> = {};
+  for (const ids of all) for (const [name, values] of Object.entries(ids)) out[name] = [...new Set([...(out[name] ?? []), ...values])].sort();
+  return out;
+};
+
+const idsOf = (trusted: Readonly<Record<string, string>>): Record<string, string[]> => Object.fromEntries(Object.entries(trusted).map(([k, v]) => [k, [v]]));
+
+const eventsToBus = (events: readonly IdentityEvent[], extra: readonly BusEvent[] = []): BusEvent[] => [
+  ...events.map((e): BusEvent => ({ source: IDENTITY_EVENT_SOURCE, detailType: e.type, detail: e })),
+  ...extra,
+];
+
+/** A sentence for the audit log: the score and the strongest evidence. */
+const because = (score: LiveScore): string => {
+  const top = [...score.evidence].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, 3);
+  return `matched at p=${score.probability.toFixed(3)} (${top.map((e) => `${e.comparison} ${e.level}`).join(', ')})`;
+};
+
+const proposalIdOf = (a: string, b: string): string => `prp_${unifiedIdFor('account', [a, b].sort().join('\u0000')).slice(4)}`;
+
+/** Block keys as stored: the rule's name, then its key. */
+const blockKeysOf = (kind: EntityKind, record: Prepared): string[] =>
+  blockingFor(kind)
+    .flatMap((rule) => (rule.keys(record) ?? []).map((k) => `${rule.name}#${k}`))
+    .filter((k, i, all) => all.indexOf(k) === i)
+    .sort();
+
+export class IdentityService {
+  private readonly thresholds: Thresholds;
+  private readonly matchOptions: MatchOptions;
+  private readonly rules: SurvivorshipRules;
+  private readonly scorers = new Map<EntityKind, { scorer: Scorer; loadedAt: number }>();
+
+  constructor(private readonly deps: IdentityServiceDeps) {
+    this.thresholds = deps.thresholds ?? DEFAULT_THRESHOLDS;
+    this.matchOptions = deps.match ?? DEFAULT_MATCH_OPTIONS;
+    this.rules = deps.survivorship ?? DEFAULT_SURVIVORSHIP_RULES;
+  }
+
+  // ---- the live path: a source record changed ----------------------------------------------------
+
+  /**
+   * Matches a stored record (accounts and people) and relates it to its account. The views of
+   * the entities it affects are left to the caller (`rebuildViews`), so a batch of a hundred
+   * invoices of one customer rebuilds that customer once.
+   */
+  async processSourceRecord(sourceKey: string): Promise<ProcessOutcome> {
+    await this.flushOutbox(sourceKey);
+    const record = await this.deps.sourceRecords.get(sourceKey);
+    if (!record) return { kind: 'missing', affected: [] };
+    const related = await this.relateToAccount(record);
+    const kind = matchKindOf(record.entityType);
+    if (kind === undefined) return { kind: 'related', affected: related };
+    const outcome = await this.withRetries(() => this.matchRecord(record, kind));
+    // A person's account shows them in its contact hierarchy.
+    return { ...outcome, affected: [...new Set([...outcome.affected, ...related])] };
+  }
+
+  private async matchRecord(record: SourceRecord, kind: EntityKind): Promise<ProcessOutcome> {
+    const at = this.deps.clock.now().toISOString();
+    const existing = await this.deps.store.getMatchRecord(record.sourceKey);
+    const input = record.status === 'erased' ? undefined : matchInputOf(record);
+    const prepared = input === undefined ? undefined : prepare(input, this.matchOptions);
+    const active = record.status === 'active' && prepared !== undefined;
+    const blockKeys = active && prepared ? blockKeysOf(kind, prepared) : [];
+    const unchanged =
+      existing !== undefined &&
+      existing.unifiedId !== undefined &&
+      existing.sourceVersion === record.version &&
+      existing.active === active &&
+      existing.blockKeys.join('\n') === blockKeys.join('\n');
+    if (unchanged) return { kind: 'unchanged', unifiedId: existing.unifiedId, affected: [] };
+
+    const item: MatchRecordItem = { sourceKey: record.sourceKey, kind, input, blockKeys, active, sourceVersion: record.version, updatedAt: at };
+    await this.deps.store.putMatchRecord(item);
+    const previous = new Set(existing?.blockKeys ?? []);
+    await this.deps.store.addToBlocks(kind, record.sourceKey, blockKeys.filter((k) => !previous.has(k)));
+    await this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !blockKeys.includes(k)));
+
+    const current = await this.deps.store.entityOfRecord(record.sourceKey);
+    if (!active || !prepared) {
+      // Deleted or erased: still a member (link first, never destroy), no longer evidence.
+      return { kind: 'processed', unifiedId: current?.unifiedId, founded: false, merges: [], proposals: [], affected: current ? [current.unifiedId] : [] };
+    }
+
+    // Candidates, their entities, and people's decisions about this record.
+    const { members } = await this.deps.store.blockMembers(kind, blockKeys);
+    const candidateItems = (await this.deps.store.getMatchRecords(members.filter((k) => k !== record.sourceKey))).filter((c) => c.active && c.input && c.unifiedId);
+    const constraints = await this.deps.store.constraintsOf(record.sourceKey);
+    const mustLink = new Set(constraints.filter((c) => c.same).map((c) => c.other));
+    const cannotLink = new Set(constraints.filter((c) => !c.same).map((c) => c.other));
+    const partnerItems = await this.deps.store.getMatchRecords([...mustLink].filter((k) => !members.includes(k)));
+    const pointerIds = [...candidateItems, ...partnerItems].flatMap((c) => (c.unifiedId ? [c.unifiedId] : []));
+    const loaded = await this.loadEntities([...pointerIds, ...(current ? [current.unifiedId] : [])]);
+    const graph = loaded.graph;
+    const views = new Map<string, EntityView>();
+    for (const [id, e] of loaded.items) if (e.status === 'active') views.set(id, { unifiedId: id, members: e.members, trustedIds: e.trustedIds });
+    const candidates = candidateItems.flatMap((c) => {
+      const holder = resolveId(graph, c.unifiedId as string);
+      const entity = holder === undefined ? undefined : graph.entities.get(holder);
+      // A pointer not (yet) confirmed by the entity's members is a record still being linked.
+      if (!entity?.members.includes(c.sourceKey)) return [];
+      return [{ record: prepare(c.input as NonNullable<MatchRecordItem['input']>, this.matchOptions), unifiedId: entity.unifiedId }];
+    });
+    const currentSample = current
+      ? (await this.deps.store.getMatchRecords(current.members.filter((k) => k !== record.sourceKey).slice(0, 4))).flatMap((m) => (m.input ? [prepare(m.input, this.matchOptions)] : []))
+      : [];
+    const decision = decideIncremental({
+      record: prepared,
+      currentEntity: current ? { unifiedId: current.unifiedId, members: current.members, trustedIds: current.trustedIds } : undefined,
+      currentSample,
+      candidates,
+      entities: views,
+      cannotLink,
+      mustLink,
+      scorer: await this.scorerFor(kind),
+      thresholds: this.thresholds,
+    });
+
+    // Apply: join or found, then merges, as one graph change.
+    let state: IdentityGraph = graph;
+    const events: IdentityEvent[] = [];
+    const audit: Change['audit'] = [];
+    const merges: MergeRecord[] = [];
+    const trusted = new Map<string, Record<string, string[]>>([...loaded.items].map(([id, e]) => [id, e.trustedIds]));
+    let holder = current?.unifiedId;
+    if (holder === undefined) {
+      await this.reserveFoundingIds(kind, record.sourceKey, loaded);
+      const reason = decision.join ? because(decision.join.best.score) : 'no existing entity matches';
+      const linked = link(state, kind, record.sourceKey, decision.join?.unifiedId, at, { ...AUTOMATIC, reason });
+      state = linked.graph;
+      holder = linked.result;
+      events.push(...linked.events);
+      audit.push(...linked.audit);
+      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, idsOf(prepared.trustedIds)));
+    } else {
+      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, idsOf(prepared.trustedIds)));
+    }
+    for (const m of decision.merges) {
+      const target = resolveId(state, m.unifiedId);
+      if (target === undefined || target === resolveId(state, holder)) continue;
+      if (await this.keptApart(state, holder, target)) continue;
+      const reason = m.verdict === 'must-link' ? 'a person said these are the same' : because(m.best.score);
+      const merged = mergeEntities(state, holder, target, `mrg_${this.deps.ids.next()}`, at, { ...AUTOMATIC, reason }, evidenceOf(m));
+      state = merged.graph;
+      events.push(...merged.events);
+      audit.push(...merged.audit);
+      merges.push(merged.result);
+      trusted.set(merged.result.survivor, unionIds(trusted.get(merged.result.survivor) ?? {}, trusted.get(merged.result.absorbed) ?? {}));
+      holder = merged.result.survivor;
+    }
+
+    const changed = [...state.entities.values()].filter((e) => e !== graph.entities.get(e.unifiedId));
+    const pointers = new Map<string, string>();
+    for (const e of changed) if (e.status === 'active') for (const k of e.members) if (graph.entityOf.get(k) !== e.unifiedId) pointers.set(k, e.unifiedId);
+    const proposals = await this.proposalsFor(kind, record.sourceKey, resolveId(state, holder) as string, decision.proposals, at);
+    await this.commit(
+      {
+        entities: changed.map((entity): EntityWrite => ({ entity, expectedRev: loaded.items.get(entity.unifiedId)?.rev, trustedIds: trusted.get(entity.unifiedId) ?? {} })),
+        pointers,
+        merges,
+        audit,
+        outboxScope: record.sourceKey,
+        outboxId: this.deps.ids.next(),
+        events: eventsToBus(events, proposals.map((p) => ({ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.mergeProposed', detail: p }))),
+      },
+      [],
+    );
+    const finalId = resolveId(state, holder) as string;
+    for (const p of proposals) await this.deps.store.putProposal(p);
+    return {
+      affected: [finalId],
+      kind: 'processed',
+      unifiedId: finalId,
+      ...(decision.join ? { joined: decision.join.unifiedId } : {}),
+      founded: current === undefined && decision.join === undefined,
+      merges: merges.map((m) => m.mergeId),
+      proposals: proposals.map((p) => p.proposalId),
+    };
+  }
+
+  /** Records of other types (and people) refer to an account: its views depend on them. */
+  private async relateToAccount(record: SourceRecord): Promise<string[]> {
+    const ref = typeof record.fields.accountRef === 'string' ? record.fields.accountRef : undefined;
+    if (ref === undefined) return [];
+    const accountKey = `${record.sourceSystem}#account#${ref}`;
+    await this.deps.store.relate(accountKey, record.sourceKey, record.entityType);
+    const account = await this.deps.store.entityOfRecord(accountKey);
+    return account ? [account.unifiedId] : [];
+  }
+
+  // ---- people's decisions ------------------------------------------------------------------------
+
+  /** Merges the entities of two records or ids, as a person decided; the decision becomes a must-link. */
+  async merge(a: EntityRef, b: EntityRef, actor: Actor): Promise<DecisionOutcome> {
+    return this.withRetries(() => this.decide(a, b, true, actor));
+  }
+
+  /** Records that the two are different: a cannot-link every later run respects. */
+  async keepApart(a: EntityRef, b: EntityRef, actor: Actor): Promise<DecisionOutcome> {
+    return this.withRetries(() => this.decide(a, b, false, actor));
+  }
+
+  async decideProposal(proposalId: string, approve: boolean, actor: Actor): Promise<DecisionOutcome> {
+    const proposal = await this.deps.store.getProposal(proposalId);
+    if (!proposal) return { kind: 'not-found', what: `proposal ${proposalId}` };
+    if (proposal.status !== 'pending') return { kind: 'already-decided', status: proposal.status, by: proposal.decidedBy };
+    return this.withRetries(() => this.decide(proposal.a, proposal.b, approve, actor, proposal));
+  }
+
+  private async decide(a: EntityRef, b: EntityRef, same: boolean, actor: Actor, proposal?: ProposalItem): Promise<DecisionOutcome> {
+    const at = this.deps.clock.now().toISOString();
+    const [left, right] = await Promise.all([this.entityOf(a), this.entityOf(b)]);
+    if (!left) return { kind: 'not-found', what: a };
+    if (!right) return { kind: 'not-found', what: b };
+    const [keyA, keyB] = [this.representative(a, left), this.representative(b, right)];
+    const extra = this.deps.store.constraintItems(keyA, keyB, same, actor.by, at, actor.reason);
+    if (proposal) extra.push(this.deps.store.decideProposalItem(proposal, same ? 'approved' : 'rejected', actor.by, at));
+    const decisionId = this.deps.ids.next();
+    extra.push(
+      ...this.deps.store.auditItems(
+        { at, action: 'decide', unifiedIds: [...new Set([left.unifiedId, right.unifiedId])], sourceKeys: [keyA, keyB], by: actor.by, reason: actor.reason, detail: { same, proposalId: proposal?.proposalId } },
+        decisionId,
+      ),
+    );
+    if (!same || left.unifiedId === right.unifiedId) {
+      // Saying two records of one entity are different does not split it: the constraint is kept,
+      // and undoing the merge that joined them is how they come apart.
+      await this.deps.store.writeGraph({ entities: [], pointers: new Map(), merges: [], audit: [], outboxScope: keyA, outboxId: decisionId, events: [] }, extra);
+      return same ? { kind: 'already-one', unifiedId: left.unifiedId } : { kind: 'kept-apart' };
+    }
+    const loaded = await this.loadEntities([left.unifiedId, right.unifiedId]);
+    const mergeId = `mrg_${this.deps.ids.next()}`;
+    const evidence = await this.explainPair(keyA, keyB);
+    const merged = mergeEntities(loaded.graph, left.unifiedId, right.unifiedId, mergeId, at, actor, evidence ? { probability: evidence.probability, fields: evidence.evidence } : undefined);
+    const survivor = merged.result.survivor;
+    const pointers = new Map(merged.result.moved.map((k) => [k, survivor]));
+    await this.commit(
+      {
+        entities: [...merged.graph.entities.values()]
+          .filter((e) => e !== loaded.graph.entities.get(e.unifiedId))
+          .map((entity) => ({ entity, expectedRev: loaded.items.get(entity.unifiedId)?.rev, trustedIds: unionIds(left.trustedIds, right.trustedIds) })),
+        pointers,
+        merges: [merged.result],
+        audit: merged.audit,
+        outboxScope: `decision#${mergeId}`,
+        outboxId: mergeId,
+        events: eventsToBus(merged.events),
+      },
+      extra,
+    );
+    await this.rebuildViews(survivor);
+    return { kind: 'merged', merge: merged.result };
+  }
+
+  /** Undoes a merge exactly; the two sides become a cannot-link so no later run merges them again. */
+  async unmerge(mergeId: string, actor: Actor): Promise<UnmergeOutcome> {
+    return this.withRetries(async () => {
+      const record = await this.deps.store.getMerge(mergeId);
+      if (!record) return { kind: 'not-found' as const };
+      if (record.undone) return { kind: 'already-undone' as const, ...record.undone };
+      const at = this.deps.clock.now().toISOString();
+      const holder = await this.deps.store.activeEntity(record.survivor);
+      if (!holder) return { kind: 'refused' as const, reason: `the entity that absorbed ${record.absorbed} no longer exists` };
+      const loaded = await this.loadEntities([holder.unifiedId, record.absorbed]);
+      let undone: Change<MergeRecord>;
+      try {
+        undone = unmergeEntities(loaded.graph, record, at, actor);
+      } catch (error) {
+        if (error instanceof IdentityGraphError) return { kind: 'refused' as const, reason: error.message };
+        throw error;
+      }
+      const restored = undone.graph.entities.get(record.absorbed) as Entity;
+      const remaining = undone.graph.entities.get(holder.unifiedId) as Entity;
+      const trustedOf = async (e: Entity) => unionIds(...(await this.deps.store.getMatchRecords(e.members)).map((m) => idsOf(m.input?.trustedIds ?? {})));
+      const extra = [this.deps.store.undoMergeItem(undone.result)];
+      const [sideA, sideB] = [record.moved[0], record.before.survivor.members[0]];
+      if (sideA !== undefined && sideB !== undefined) extra.push(...this.deps.store.constraintItems(sideA, sideB, false, actor.by, at, `unmerged ${mergeId}: ${actor.reason}`));
+      await this.commit(
+        {
+          entities: [
+            { entity: remaining, expectedRev: loaded.items.get(remaining.unifiedId)?.rev, trustedIds: await trustedOf(remaining) },
+            { entity: restored, expectedRev: loaded.items.get(restored.unifiedId)?.rev, trustedIds: await trustedOf(restored) },
+          ],
+          pointers: new Map(restored.members.map((k) => [k, restored.unifiedId])),
+          merges: [],
+          audit: undone.audit,
+          outboxScope: `decision#${mergeId}`,
+          outboxId: `${mergeId}-undo`,
+          events: eventsToBus(undone.events),
+        },
+        extra,
+      );
+      await this.rebuildViews(remaining.unifiedId);
+      await this.rebuildViews(restored.unifiedId);
+      return { kind: 'unmerged' as const, merge: undone.result };
+    });
+  }
+
+  /** Chooses which member's value wins a field of the golden record; audited, replaces an earlier choice. */
+  async override(ref: EntityRef, override: FieldOverride): Promise<EntityItem | undefined> {
+    const entity = await this.entityOf(ref);
+    if (!entity) return undefined;
+    const overrides = [...(entity.overrides as FieldOverride[]).filter((o) => o.field !== override.field), override];
+    await this.deps.store.saveOverrides(entity.unifiedId, entity.rev, overrides, { at: override.at, action: 'override', unifiedIds: [entity.unifiedId], sourceKeys: [], by: override.by, reason: override.reason, detail: override });
+    await this.rebuildViews(entity.unifiedId);
+    return this.deps.store.getEntity(entity.unifiedId);
+  }
+
+  // ---- views --------------------------------------------------------------------------------------
+
+  /** Rebuilds the golden record (and for an account its lifecycle and hierarchy) from the members. */
+  async rebuildViews(unifiedId: string): Promise<void> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const found = await this.deps.store.activeEntity(unifiedId);
+      if (!found) return;
+      const ticket = await this.deps.store.takeViewsTicket(found.unifiedId);
+      // Read after taking the ticket: a later ticket then always means fresher data.
+      const entity = await this.deps.store.getEntity(found.unifiedId);
+      if (entity?.status !== 'active') continue;
+      const views = await this.buildViews(entity);
+      const events: BusEvent[] = views.transition ? [{ source: IDENTITY_EVENT_SOURCE, detailType: views.transition.type, detail: views.transition }] : [];
+      const scope = `views#${entity.unifiedId}`;
+      const saved = await this.deps.store.saveViews(entity.unifiedId, ticket, entity.lifecycleStage, views, events.length > 0 ? { scope, id: this.deps.ids.next(), events } : undefined);
+      if (saved === 'saved' && events.length > 0) await this.flushOutbox(scope);
+      // 'stale': a rebuild that started later has saved already. 'moved': start again from the new stage.
+      if (saved !== 'moved') return;
+    }
+    throw new IdentityConflictError(`the views of ${unifiedId} kept changing while being rebuilt`);
+  }
+
+  private async buildViews(entity: EntityItem): Promise<EntityViews> {
+    const members = await this.deps.sourceRecords.getMany(entity.members);
+    const overrides = entity.overrides as FieldOverride[];
+    if (entity.kind === 'person') return buildPersonViews({ unifiedId: entity.unifiedId, members, overrides, rules: this.rules });
+    const relations = (await Promise.all(entity.members.map((k) => this.deps.store.relatedTo(k)))).flat();
+    const related = await this.deps.sourceRecords.getMany(relations.map((r) => r.sourceKey));
+    const people = await this.deps.store.getMatchRecords(related.filter((r) => r.entityType === 'person').map((p) => p.sourceKey));
+    const holders = await this.loadEntities(people.flatMap((p) => (p.unifiedId ? [p.unifiedId] : [])));
+    const personIdOf = new Map(people.flatMap((p) => (p.unifiedId ? [[p.sourceKey, resolveId(holders.graph, p.unifiedId) ?? p.unifiedId] as const] : [])));
+    return buildAccountViews({
+      unifiedId: entity.unifiedId,
+      members,
+      related,
+      personIdOf,
+      overrides,
+      rules: this.rules,
+      previousLifecycle: (entity.lifecycle ?? undefined) as LifecycleDecision | undefined,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  /** The active entity a unified id or a member's source key names. */
+  async entityOf(ref: EntityRef): Promise<EntityItem | undefined> {
+    return (await this.deps.store.activeEntity(ref)) ?? (await this.deps.store.entityOfRecord(ref));
+  }
+
+  /** The score of two records (source keys) under the current model, with its per-field evidence. */
+  async explainPair(a: string, b: string): Promise<LiveScore | undefined> {
+    const [ra, rb] = await Promise.all([this.deps.store.getMatchRecord(a), this.deps.store.getMatchRecord(b)]);
+    if (!ra?.input || !rb?.input || ra.kind !== rb.kind) return undefined;
+    const scorer = await this.scorerFor(ra.kind);
+    return scorer.score(prepare(ra.input, this.matchOptions), prepare(rb.input, this.matchOptions));
+  }
+
+  async model(kind: EntityKind): Promise<LiveModel> {
+    return (await this.scorerFor(kind)).live;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private representative(ref: EntityRef, entity: EntityItem): string {
+    return entity.members.includes(ref) ? ref : ([...entity.members].sort()[0] as string);
+  }
+
+  private async scorerFor(kind: EntityKind): Promise<Scorer> {
+    const cached = this.scorers.get(kind);
+    const now = Date.now();
+    if (cached && now - cached.loadedAt < (this.deps.modelCacheMs ?? 60_000)) return cached.scorer;
+    const snapshot = await this.deps.store.getModel(kind);
+    let live: LiveModel = defaultLiveModel(kind);
+    if (snapshot) {
+      const check = fromSnapshot(snapshot);
+      if (check.kind === 'ok') live = check.live;
+      else this.deps.log?.('stored model is stale; using the bundled one until it is trained again', { kind, reason: check.reason });
+    }
+    const scorer = createScorer(live);
+    this.scorers.set(kind, { scorer, loadedAt: now });
+    return scorer;
+  }
+
+  /** Loads entities by id, following tombstones, into a partial graph. */
+  private async loadEntities(ids: readonly string[]): Promise<{ graph: IdentityGraph; items: Map<string, EntityItem> }> {
+    const items = new Map<string, EntityItem>();
+    let pending = [...new Set(ids)];
+    while (pending.length > 0) {
+      const got = await this.deps.store.getEntities(pending.filter((id) => !items.has(id)));
+      for (const e of got) items.set(e.unifiedId, e);
+      pending = got.flatMap((e) => (e.status === 'merged' && e.mergedInto && !items.has(e.mergedInto) ? [e.mergedInto] : []));
+    }
+    return { graph: graphOf(items), items };
+  }
+
+  /** A record founding an entity takes an id derived from its key; load any entity already holding it. */
+  private async reserveFoundingIds(kind: EntityKind, sourceKey: string, loaded: { graph: IdentityGraph; items: Map<string, EntityItem> }): Promise<void> {
+    for (let n = 1; ; n++) {
+      const id = unifiedIdFor(kind, n === 1 ? sourceKey : `${sourceKey}#${n}`);
+      if (loaded.items.has(id)) continue;
+      const existing = await this.deps.store.getEntity(id);
+      if (!existing) break;
+      loaded.items.set(id, existing);
+    }
+    loaded.graph = graphOf(loaded.items);
+  }
+
+  /** Whether a person said some member of one entity is not some member of the other. */
+  private async keptApart(graph: IdentityGraph, a: string, b: string): Promise<boolean> {
+    const ea = graph.entities.get(resolveId(graph, a) as string) as Entity;
+    const eb = graph.entities.get(resolveId(graph, b) as string) as Entity;
+    const [small, large] = ea.members.length <= eb.members.length ? [ea, eb] : [eb, ea];
+    const constraints = await this.deps.store.allConstraints(small.members);
+    return constraints.some((c) => !c.same && large.members.includes(c.b));
+  }
+
+  private async proposalsFor(kind: EntityKind, sourceKey: string, holder: string, assessed: readonly EntityAssessment[], at: string): Promise<ProposalItem[]> {
+    return assessed
+      .filter((p) => p.unifiedId !== holder)
+      .map((p) => ({
+        proposalId: proposalIdOf(holder, p.unifiedId),
+        kind,
+        a: sourceKey,
+        b: p.best.sourceKey,
+        entityA: holder,
+        entityB: p.unifiedId,
+        probability: p.best.score.probability,
+        weight: p.best.score.weight,
+        prior: p.best.score.prior,
+        evidence: p.best.score.evidence,
+        reason: p.refusal === 'not-cohesive' ? 'a strong match, but the two entities do not match as wholes' : p.best.score.ambiguous ? 'the only agreement is ambiguous' : 'in the review band',
+        status: 'pending',
+        createdAt: at,
+      }));
+  }
+
+  private async commit(change: Parameters<IdentityStore['writeGraph']>[0], extra: Parameters<IdentityStore['writeGraph']>[1]): Promise<void> {
+    await this.deps.store.writeGraph(change, extra);
+    await this.flushOutbox(change.outboxScope);
+  }
+
+  /** Publishes events a change left in its outbox (this run's, or one a crash interrupted). */
+  private async flushOutbox(scope: string): Promise<void> {
+    for (const pending of await this.deps.store.pendingOutbox(scope)) {
+      await this.deps.bus.publish(pending.events);
+      await this.deps.store.clearOutbox(scope, pending.id);
+    }
+  }
+
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof IdentityConflictError) || attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+const graphOf = (items: ReadonlyMap<string, EntityItem>): IdentityGraph => {
+  const entities = new Map<string, Entity>();
+  const entityOf = new Map<string, string>();
+  for (const [id, item] of items) {
+    const e = toEntity(item);
+    entities.set(id, e);
+    if (e.status === 'active') for (const k of e.members) entityOf.set(k, id);
+  }
+  return entities.size === 0 ? emptyGraph() : { entities, entityOf };
+};
+
+const evidenceOf = (a: EntityAssessment) => ({ probability: a.best.score.probability, fields: a.best.score.evidence });

@@ -1,0 +1,87 @@
+/**
+ * SQS consumer: a source record was stored, so match it (accounts and people), relate it to its
+ * account (deals, subscriptions, tickets, people), and rebuild the views that depend on it. A
+ * notice carries only the record's key; the record is read as it is now, so any number of
+ * notices for one record, in any order, end in the same state. Notices for one record in a batch
+ * are handled once; failures are reported per message.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { StoredEventEnvelope } from '../shared/bus-envelope';
+import { createDocumentClient } from '../shared/aws/dynamo';
+import { EventBridgeBus } from '../shared/aws/eventbridge-bus';
+import { readConfig } from '../shared/config';
+import { systemClock } from '../shared/ports';
+import { SourceRecordStore } from '../reconcile/source-record.store';
+import { IdentityService } from './identity-service';
+import { IdentityStore } from './identity.store';
+
+const logger = new Logger({ serviceName: 'concord-identity' });
+
+export const createIdentityHandler = (identity: IdentityService) => async (sqsEvent: SQSEvent): Promise<SQSBatchResponse> => {
+  const failures: string[] = [];
+  const bySourceKey = new Map<string, string[]>();
+  for (const message of sqsEvent.Records) {
+    const parsed = StoredEventEnvelope.safeParse(safeJson(message.body));
+    if (!parsed.success) {
+      logger.error('message is not a SourceRecordStored event', { messageId: message.messageId, issues: parsed.error.issues.slice(0, 3) });
+      failures.push(message.messageId);
+      continue;
+    }
+    const key = parsed.data.detail.sourceKey;
+    bySourceKey.set(key, [...(bySourceKey.get(key) ?? []), message.messageId]);
+  }
+  // One record at a time: records in one batch often belong to one customer, and matching them
+  // concurrently would only make them retry on each other's entity writes.
+  const affected = new Map<string, string[]>();
+  for (const [sourceKey, messageIds] of bySourceKey) {
+    try {
+      const outcome = await identity.processSourceRecord(sourceKey);
+      logger.debug('identity processed', { sourceKey, outcome });
+      for (const id of outcome.affected) affected.set(id, [...(affected.get(id) ?? []), ...messageIds]);
+    } catch (error) {
+      logger.error('identity failed', { sourceKey, error: error as Error });
+      failures.push(...messageIds);
+    }
+  }
+  // Each affected entity's views once per batch, however many of its records arrived.
+  for (const [unifiedId, messageIds] of affected) {
+    try {
+      await identity.rebuildViews(unifiedId);
+    } catch (error) {
+      logger.error('rebuilding views failed', { unifiedId, error: error as Error });
+      failures.push(...messageIds.filter((id) => !failures.includes(id)));
+    }
+  }
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  if (!cached) {
+    const config = readConfig();
+    const db = createDocumentClient();
+    cached = createIdentityHandler(
+      new IdentityService({
+        store: new IdentityStore(db, config.tables.identity),
+        sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+        bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
+        clock: systemClock,
+        ids: { next: () => ulid() },
+        log: (message, detail) => logger.warn(message, detail ?? {}),
+      }),
+    );
+  }
+  return cached(event);
+};

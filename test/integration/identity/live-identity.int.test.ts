@@ -1,0 +1,104 @@
+/**
+ * The live identity path end to end: signed webhooks → ingest → reconcile → identity, on DynamoDB
+ * Local. The generator's world (with planted duplicates and its truth) goes in; unified entities
+ * with stable ids, golden records and lifecycle come out; merges and their undo round-trip.
+ */
+import { IdentityStore, type EntityItem } from '../../../functions/identity/identity.store';
+import { generateWorld } from '../../../bench/generate/world';
+import { latestRecords } from '../../../bench/generate/latest-records';
+import type { LocalRuntime } from '../../../local/runtime';
+import { createDocumentClient } from '../../../functions/shared/aws/dynamo';
+import { sendChanges } from '../../../local/send-webhooks';
+import { startTestRuntime } from '../../support/runtime';
+
+jest.setTimeout(180_000);
+
+let runtime: LocalRuntime;
+let store: IdentityStore;
+const now = new Date();
+const world = generateWorld({ accounts: 12, seed: 3, now });
+const { records, truthOf } = latestRecords(world);
+const matchable = records.filter((r) => r.entityType === 'account' || r.entityType === 'person');
+
+const entityOfAll = async (): Promise<Map<string, EntityItem>> => {
+  const out = new Map<string, EntityItem>();
+  for (const r of matchable) {
+    const e = await store.entityOfRecord(r.sourceKey);
+    if (e) out.set(r.sourceKey, e);
+  }
+  return out;
+};
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  store = new IdentityStore(createDocumentClient({ endpoint: runtime.dynamoEndpoint }), runtime.tables.identity);
+  const results = await sendChanges(runtime.url, world.changes, { secretEnv: runtime.secretEnv, now });
+  expect(results.filter((r) => r.status !== 202)).toEqual([]);
+  await runtime.drain(120_000);
+});
+afterAll(() => runtime.stop());
+
+describe('live identity', () => {
+  it('puts every stored account and person into exactly one unified entity', async () => {
+    const entities = await entityOfAll();
+    expect(entities.size).toBe(matchable.length);
+    for (const [key, e] of entities) {
+      expect(e.members).toContain(key);
+      expect(e.unifiedId).toMatch(e.kind === 'account' ? /^cus_/ : /^per_/);
+    }
+  });
+
+  it('never puts two different true accounts into one entity, and joins planted account duplicates', async () => {
+    const entities = await entityOfAll();
+    const accounts = matchable.filter((r) => r.entityType === 'account');
+    const truthsPerEntity = new Map<string, Set<string>>();
+    for (const r of accounts) {
+      const id = entities.get(r.sourceKey)!.unifiedId;
+      truthsPerEntity.set(id, new Set([...(truthsPerEntity.get(id) ?? []), truthOf.get(r.sourceKey)!]));
+    }
+    const mixed = [...truthsPerEntity].filter(([, truths]) => truths.size > 1);
+    expect(mixed).toEqual([]);
+    // Fewer entities than records: the systems' records of one customer were joined.
+    expect(truthsPerEntity.size).toBeLessThan(accounts.length);
+  });
+
+  it('builds a golden record and a lifecycle stage for each account entity', async () => {
+    const entities = [...(await entityOfAll()).values()].filter((e) => e.kind === 'account');
+    for (const e of entities) {
+      expect(e.label).toEqual(expect.any(String));
+      expect((e.golden as { fields: Record<string, unknown> }).fields).toEqual(expect.objectContaining({ name: expect.any(String) }));
+      expect((e.lifecycle as { stage: string }).stage).toMatch(/^(lead|prospect|customer|expanded|churned)$/);
+    }
+  });
+
+  it('changes no id when every delivery arrives again', async () => {
+    const before = new Map([...(await entityOfAll())].map(([k, e]) => [k, e.unifiedId]));
+    await sendChanges(runtime.url, world.changes, { secretEnv: runtime.secretEnv, now });
+    await runtime.drain(120_000);
+    const after = new Map([...(await entityOfAll())].map(([k, e]) => [k, e.unifiedId]));
+    expect(after).toEqual(before);
+  });
+
+  it('round-trips a merge and its undo exactly', async () => {
+    const entities = await entityOfAll();
+    const accountIds = [...new Set([...entities.values()].filter((e) => e.kind === 'account').map((e) => e.unifiedId))].sort();
+    const [a, b] = accountIds as [string, string];
+    const before = await store.getEntities([a, b]);
+    const merged = await runtime.identity.merge(a, b, { by: 'U-steward', reason: 'same company, different names' });
+    expect(merged.kind).toBe('merged');
+    if (merged.kind !== 'merged') return;
+    const survivor = await store.getEntity(merged.merge.survivor);
+    expect(survivor?.members).toEqual([...before[0]!.members, ...before[1]!.members].sort());
+    const absorbed = await store.getEntity(merged.merge.absorbed);
+    expect(absorbed).toMatchObject({ status: 'merged', mergedInto: merged.merge.survivor, members: [] });
+
+    const undone = await runtime.identity.unmerge(merged.merge.mergeId, { by: 'U-steward', reason: 'they are not' });
+    expect(undone.kind).toBe('unmerged');
+    const after = await store.getEntities([a, b]);
+    const shape = (e: EntityItem) => ({ unifiedId: e.unifiedId, members: e.members, status: e.status, createdAt: e.createdAt, mergedInto: e.mergedInto });
+    expect(after.map(shape).sort((x, y) => x.unifiedId.localeCompare(y.unifiedId))).toEqual(before.map(shape).sort((x, y) => x.unifiedId.localeCompare(y.unifiedId)));
+    // The undo is a decision too: no later run merges them again.
+    const again = await runtime.identity.unmerge(merged.merge.mergeId, { by: 'U-steward', reason: 'twice' });
+    expect(again.kind).toBe('already-undone');
+  });
+});
