@@ -12,8 +12,11 @@ import { createDocumentClient } from '../functions/shared/aws/dynamo';
 import { EventBridgeBus } from '../functions/shared/aws/eventbridge-bus';
 import { loadSecretsFromSecretsManager, secretsFromEnv } from '../functions/shared/aws/webhook-secrets';
 import { readConfig } from '../functions/shared/config';
-import { systemClock } from '../functions/shared/ports';
+import { systemClock, type EventBus } from '../functions/shared/ports';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IdentityService } from '../functions/identity/identity-service';
+import { IdentityStore } from '../functions/identity/identity.store';
+import { HttpBus } from '../local/http-bus';
 
 export interface CliContext {
   where: string;
@@ -21,6 +24,9 @@ export interface CliContext {
   tables: ReturnType<typeof readConfig>['tables'];
   quarantine: QuarantineStore;
   sourceRecords: SourceRecordStore;
+  identityStore: IdentityStore;
+  /** The identity engine, publishing on the runtime's bus. */
+  identity: IdentityService;
   /** Replays a quarantined delivery where it is judged with the deployment's own secrets. */
   replay(quarantineId: string): Promise<ReplayOutcome>;
   close(): void;
@@ -53,10 +59,20 @@ export const openContext = async (options: { aws?: boolean }): Promise<CliContex
     db,
     tables: config.tables,
     quarantine,
-    sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+    ...identityOf(db, config, new HttpBus(url)),
     // The running runtime replays, with the secrets it was started with, not this shell's.
     replay: async (quarantineId) => (await (await fetch(new URL(`/local/quarantine/${encodeURIComponent(quarantineId)}/replay`, url), { method: 'POST' })).json()) as ReplayOutcome,
     close: () => db.destroy(),
+  };
+};
+
+const identityOf = (db: DynamoDBDocumentClient, config: ReturnType<typeof readConfig>, bus: EventBus) => {
+  const identityStore = new IdentityStore(db, config.tables.identity);
+  const sourceRecords = new SourceRecordStore(db, config.tables.sourceRecords);
+  return {
+    sourceRecords,
+    identityStore,
+    identity: new IdentityService({ store: identityStore, sourceRecords, bus, clock: systemClock, ids: { next: () => ulid() } }),
   };
 };
 
@@ -68,16 +84,17 @@ const build = (
   secrets: ReturnType<typeof secretsFromEnv>,
 ): CliContext => {
   const quarantine = new QuarantineStore(db, config.tables.quarantine);
+  const bus = new EventBridgeBus(events, config.eventBusName);
   return {
     where,
     db,
     tables: config.tables,
     quarantine,
-    sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+    ...identityOf(db, config, bus),
     replay: createWebhookIngest({
       connectors,
       secrets,
-      bus: new EventBridgeBus(events, config.eventBusName),
+      bus,
       quarantine,
       clock: systemClock,
       ids: { next: () => ulid() },

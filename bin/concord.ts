@@ -8,6 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { gunzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { openContext, RuntimeNotFoundError, type CliContext } from './cli-context';
+import { registerIdentity } from './commands/identity';
 import { registerResolve } from './commands/resolve';
 
 const program = new Command('concord').description('Concord: one customer across CRM, ERP, helpdesk and billing').option('--aws', 'act on the deployed stack instead of the local runtime');
@@ -123,6 +124,7 @@ program
   );
 
 registerResolve(program);
+registerIdentity(program, withContext);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof RuntimeNotFoundError ? error.message : error);

@@ -71,7 +71,19 @@ ${rows.join('\n')}
     for (const [system, row] of bySystem) console.log(`  ${system.padEnd(11)} ${row.accepted}/${row.sent} deliveries accepted`);
     const rejected = results.filter((r) => r.status !== 202);
     if (rejected.length > 0) console.log(`  ${rejected.length} deliveries were rejected and quarantined: npm run concord -- quarantine list`);
-    console.log('Sample data loaded. Try: npm run concord -- records --system salesforce --limit 5');
+    const counts = { account: 0, person: 0 };
+    let example: string | undefined;
+    for await (const page of runtime.identityStore.scanEntities()) {
+      for (const e of page) {
+        counts[e.kind]++;
+        if (e.kind === 'account' && e.members.length > 1 && example === undefined) example = e.label;
+      }
+    }
+    console.log(`Identity: ${counts.account} unified customers and ${counts.person} unified people.`);
+    console.log(`Sample data loaded. Try:
+  npm run concord -- lookup ${JSON.stringify(example ?? 'acme')}
+  npm run concord -- merges --pending
+  npm run concord -- report disagreements`);
   }
   console.log('Press Ctrl-C to stop.');
 };

@@ -20,6 +20,7 @@ import { archivePattern, consumers, routes, type ConsumerName } from '../functio
 import { tableNames, type TableNames } from '../functions/shared/tables';
 import { localConsumers, localIdentityService, type SqsHandler } from './consumers';
 import type { IdentityService } from '../functions/identity/identity-service';
+import { IdentityStore } from '../functions/identity/identity.store';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalBus } from './local-bus';
@@ -59,6 +60,7 @@ export interface LocalRuntime {
   sourceRecords: SourceRecordStore;
   quarantine: QuarantineStore;
   identity: IdentityService;
+  identityStore: IdentityStore;
   secretEnv: NodeJS.ProcessEnv;
   /** Resolves once every queue is empty and idle. */
   drain(timeoutMs?: number): Promise<void>;
@@ -142,6 +144,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     health,
     statusPage: () => renderStatusPage(health()),
     replay: (quarantineId) => ingest.replay(quarantineId),
+    publish: (events) => bus.publish(events),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -181,6 +184,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     sourceRecords,
     quarantine,
     identity,
+    identityStore: new IdentityStore(db, tables.identity),
     secretEnv,
     drain,
     stop,

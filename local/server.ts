@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { BusEvent } from '../functions/shared/ports';
 import { flatHeaders, readBody, sendJson } from './http';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -17,7 +19,13 @@ export interface LocalServerDeps {
   statusPage: () => string;
   /** Replays a quarantined delivery with the runtime's own secrets (for `concord quarantine replay`). */
   replay: (quarantineId: string) => Promise<{ kind: string }>;
+  /** Puts events on the in-process bus: what EventBridge's PutEvents is to the CLI on AWS. */
+  publish: (events: readonly BusEvent[]) => Promise<void>;
 }
+
+const PublishRequest = z.object({
+  events: z.array(z.object({ source: z.string().min(1), detailType: z.string().min(1), detail: z.record(z.string(), z.unknown()), resources: z.array(z.string()).optional() })).max(100),
+});
 
 /** The event API Gateway (HTTP API, payload 2.0) would hand the Lambda. */
 export const apiGatewayEventOf = (req: IncomingMessage, body: Buffer, pathParameters: Record<string, string>, routeKey: string): APIGatewayProxyEventV2 => {
@@ -91,6 +99,20 @@ const route = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerRes
   if (replay && req.method === 'POST') {
     const outcome = await deps.replay(replay[1]!);
     return sendJson(res, outcome.kind === 'not-found' ? 404 : 200, outcome);
+  }
+  if (req.method === 'POST' && path === '/local/events') {
+    const { body, overLimit } = await readBody(req, deps.maxBodyBytes);
+    if (overLimit) return sendJson(res, 413, { error: 'too-large' });
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { error: 'invalid-json' });
+    }
+    const parsed = PublishRequest.safeParse(json);
+    if (!parsed.success) return sendJson(res, 400, { error: 'invalid-events', detail: parsed.error.issues.slice(0, 3) });
+    await deps.publish(parsed.data.events);
+    return sendJson(res, 200, { published: parsed.data.events.length });
   }
   if (req.method === 'GET' && path === '/health') {
     const health = deps.health();

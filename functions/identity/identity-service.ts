@@ -7,7 +7,7 @@
  * nothing; a merge proposal decided twice is decided once (a conditional write); events wait in
  * the outbox until published, so a crash between writing and publishing loses nothing.
  */
-import type { SourceRecord } from '../shared/canonical';
+import { SourceSystem, type SourceRecord } from '../shared/canonical';
 import { IDENTITY_EVENT_SOURCE } from '../shared/bus-envelope';
 import type { BusEvent, Clock, EventBus, IdGenerator } from '../shared/ports';
 import type { SourceRecordStore } from '../reconcile/source-record.store';
@@ -34,9 +34,9 @@ import { blockingFor } from './matching/blocking';
 import { defaultLiveModel } from './matching/default-model';
 import { matchInputOf, matchKindOf } from './matching/from-source-record';
 import { createScorer, decideIncremental, type EntityAssessment, type EntityView, type LiveScore, type Scorer } from './matching/incremental';
-import { DEFAULT_MATCH_OPTIONS, prepare, type EntityKind, type MatchOptions, type Prepared } from './matching/match-record';
-import { fromSnapshot, type LiveModel } from './matching/model-snapshot';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './matching/resolve';
+import { DEFAULT_MATCH_OPTIONS, prepare, type EntityKind, type MatchInput, type MatchOptions, type Prepared } from './matching/match-record';
+import { fromSnapshot, toSnapshot, type LiveModel } from './matching/model-snapshot';
+import { DEFAULT_THRESHOLDS, resolve, wordFrequencies, type Thresholds } from './matching/resolve';
 import { unifiedIdFor } from './matching/unified-id';
 
 export interface IdentityServiceDeps {
@@ -291,11 +291,17 @@ export class IdentityService {
     return this.withRetries(() => this.decide(a, b, false, actor));
   }
 
+  /**
+   * Approves or rejects a pending proposal. Two people deciding at once make one decision: the
+   * proposal's status is part of the write, so the second finds it decided.
+   */
   async decideProposal(proposalId: string, approve: boolean, actor: Actor): Promise<DecisionOutcome> {
-    const proposal = await this.deps.store.getProposal(proposalId);
-    if (!proposal) return { kind: 'not-found', what: `proposal ${proposalId}` };
-    if (proposal.status !== 'pending') return { kind: 'already-decided', status: proposal.status, by: proposal.decidedBy };
-    return this.withRetries(() => this.decide(proposal.a, proposal.b, approve, actor, proposal));
+    return this.withRetries(async () => {
+      const proposal = await this.deps.store.getProposal(proposalId);
+      if (!proposal) return { kind: 'not-found', what: `proposal ${proposalId}` };
+      if (proposal.status !== 'pending') return { kind: 'already-decided', status: proposal.status, by: proposal.decidedBy };
+      return this.decide(proposal.a, proposal.b, approve, actor, proposal);
+    });
   }
 
   private async decide(a: EntityRef, b: EntityRef, same: boolean, actor: Actor, proposal?: ProposalItem): Promise<DecisionOutcome> {
@@ -456,6 +462,60 @@ export class IdentityService {
   }
 
   async model(kind: EntityKind): Promise<LiveModel> {
+    return (await this.scorerFor(kind)).live;
+  }
+
+  /**
+   * Entities a person means by QUERY: a unified id, a source key, an external id in any system,
+   * or an email, domain, phone or name. The query is read as each kind of record would be and
+   * looked up through the blocking index, so it is normalized exactly as records are ('ACME
+   * Corp.' finds 'Acme Corporation', '(415) 555-0100' finds '+14155550100').
+   */
+  async lookup(query: string): Promise<EntityItem[]> {
+    const q = query.trim();
+    if (q === '') return [];
+    const direct = await this.entityOf(q);
+    if (direct) return [direct];
+    const keys = SourceSystem.options.flatMap((system) => (['account', 'person'] as const).map((type) => `${system}#${type}#${q}`));
+    const byExternalId = (await this.deps.store.getMatchRecords(keys)).map((r) => r.sourceKey);
+    const words = q.split(/\s+/);
+    const probes: { kind: EntityKind; fields: Record<string, string> }[] = [
+      { kind: 'person', fields: { email: q } },
+      { kind: 'account', fields: { domain: q, website: q } },
+      { kind: 'account', fields: { name: q } },
+      { kind: 'account', fields: { phone: q } },
+      { kind: 'person', fields: { phone: q } },
+      ...(words.length >= 2 ? [{ kind: 'person' as const, fields: { first_name: words.slice(0, -1).join(' '), last_name: words.at(-1) as string } }] : []),
+    ];
+    // Only the rules that read the probe's own fields: 'name start' would find every 'Acme…'.
+    const exactRules = new Set(['email', 'domain', 'phone', 'name without spaces', 'name + other initial']);
+    const found = new Set(byExternalId);
+    for (const probe of probes) {
+      const prepared = prepare({ key: 'lookup', source: 'lookup', kind: probe.kind, fields: probe.fields, trustedIds: {} }, this.matchOptions);
+      const blockKeys = blockKeysOf(probe.kind, prepared).filter((k) => exactRules.has(k.slice(0, k.indexOf('#'))));
+      for (const k of (await this.deps.store.blockMembers(probe.kind, blockKeys)).members) found.add(k);
+    }
+    const entities = new Map<string, EntityItem>();
+    for (const key of [...found].sort()) {
+      const e = await this.deps.store.entityOfRecord(key);
+      if (e) entities.set(e.unifiedId, e);
+    }
+    return [...entities.values()];
+  }
+
+  /**
+   * Trains the model of a kind on every stored record, with people's decisions as labels, and
+   * stores it: the live matcher uses it from its next load on.
+   */
+  async trainModel(kind: EntityKind, onProgress?: (phase: string, done: number, total: number) => void): Promise<LiveModel> {
+    const inputs: MatchInput[] = [];
+    for await (const page of this.deps.store.scanMatchRecords(kind)) for (const r of page) if (r.active && r.input) inputs.push(r.input);
+    if (inputs.length < 2) throw new Error(`there are ${inputs.length} ${kind} records to train on; the bundled model stays in use`);
+    const decisions = (await this.deps.store.allConstraints(inputs.map((i) => i.key))).filter((c) => c.a < c.b).map((c) => ({ a: c.a, b: c.b, same: c.same }));
+    const result = resolve(inputs, { kind, decisions, match: this.matchOptions, onProgress });
+    const snapshot = toSnapshot(kind, result.model, wordFrequencies(result.records), { trainedAt: this.deps.clock.now().toISOString(), records: inputs.length, origin: 'trained' });
+    await this.deps.store.putModel(snapshot);
+    this.scorers.delete(kind);
     return (await this.scorerFor(kind)).live;
   }
 

@@ -608,6 +608,24 @@ export class IdentityStore {
     } while (cursor !== undefined);
   }
 
+  /** Every active entity, page by page (reports): for jobs, not hot paths. */
+  async *scanEntities(): AsyncGenerator<EntityItem[]> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :entity AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':entity': 'ENTITY', ':active': 'active' },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      yield (page.Items ?? []).map((i) => EntityItem.parse(strip(i)));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------
 
   private async batchGet(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {

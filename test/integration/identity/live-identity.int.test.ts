@@ -101,4 +101,45 @@ describe('live identity', () => {
     const again = await runtime.identity.unmerge(merged.merge.mergeId, { by: 'U-steward', reason: 'twice' });
     expect(again.kind).toBe('already-undone');
   });
+
+  it('finds a customer by name, domain, external id and unified id', async () => {
+    const entities = await entityOfAll();
+    const account = [...entities.values()].find((e) => e.kind === 'account' && e.members.length > 1)!;
+    const golden = (account.golden as { fields: { name: string; domain?: string } }).fields;
+    expect((await runtime.identity.lookup(golden.name)).map((e) => e.unifiedId)).toContain(account.unifiedId);
+    if (golden.domain) expect((await runtime.identity.lookup(golden.domain.toUpperCase())).map((e) => e.unifiedId)).toContain(account.unifiedId);
+    const externalId = account.members[0]!.split('#')[2]!;
+    expect((await runtime.identity.lookup(externalId)).map((e) => e.unifiedId)).toContain(account.unifiedId);
+    expect((await runtime.identity.lookup(account.unifiedId)).map((e) => e.unifiedId)).toEqual([account.unifiedId]);
+  });
+
+  it('makes one merge of two approvals of one proposal at once', async () => {
+    const entities = await entityOfAll();
+    const ids = [...new Set([...entities.values()].filter((e) => e.kind === 'person').map((e) => e.unifiedId))].sort();
+    const [x, y] = [await store.getEntity(ids[0]!), await store.getEntity(ids[1]!)];
+    const proposal = {
+      proposalId: 'prp_TESTTWOCLICKS0000000',
+      kind: 'person' as const,
+      a: x!.members[0]!,
+      b: y!.members[0]!,
+      entityA: x!.unifiedId,
+      entityB: y!.unifiedId,
+      probability: 0.8,
+      weight: 2,
+      prior: -9,
+      evidence: [],
+      reason: 'in the review band',
+      status: 'pending' as const,
+      createdAt: new Date().toISOString(),
+    };
+    expect(await store.putProposal(proposal)).toBe(true);
+    const outcomes = await Promise.all([
+      runtime.identity.decideProposal(proposal.proposalId, true, { by: 'U-one', reason: 'same person' }),
+      runtime.identity.decideProposal(proposal.proposalId, true, { by: 'U-two', reason: 'same person' }),
+    ]);
+    expect(outcomes.filter((o) => o.kind === 'merged')).toHaveLength(1);
+    expect((await store.getProposal(proposal.proposalId))?.status).toBe('approved');
+    const merges = (await store.merges(50)).filter((m) => [m.survivor, m.absorbed].sort().join() === [x!.unifiedId, y!.unifiedId].sort().join());
+    expect(merges).toHaveLength(1);
+  });
 });
