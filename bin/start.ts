@@ -60,7 +60,8 @@ ${rows.join('\n')}
     const world = generateWorld({ accounts: sampleAccounts, seed: 1, now });
     console.log(`Sending sample data for ${sampleAccounts} accounts through the signed webhook path…`);
     const results = await sendChanges(runtime.url, world.changes, { secretEnv: runtime.secretEnv, now });
-    await runtime.drain(120_000);
+    // Identity rebuilds each customer as its records arrive: allow for a slow machine.
+    await runtime.drain(900_000);
     const bySystem = new Map<string, { sent: number; accepted: number }>();
     for (const r of results) {
       const row = bySystem.get(r.system) ?? { sent: 0, accepted: 0 };

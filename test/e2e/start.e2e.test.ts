@@ -1,8 +1,10 @@
 /**
  * The newcomer's path: `npm start` brings up everything, sends the sample data through the signed
- * webhook path, answers /health, and stops cleanly on Ctrl-C.
+ * webhook path, resolves it into unified customers that `concord lookup` shows, answers /health,
+ * and stops cleanly on Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,9 +57,24 @@ describe('npm start', () => {
     expect(output).not.toContain('rejected and quarantined');
   });
 
+  it('resolves the sample data into unified customers and people, which concord lookup shows', async () => {
+    const summary = /Identity: (\d+) unified customers and (\d+) unified people\./.exec(output);
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(6);
+    expect(Number(summary?.[2])).toBeGreaterThan(6);
+    const suggested = /npm run concord -- lookup (".*")/.exec(output)?.[1];
+    expect(suggested).toBeDefined();
+    const { stdout } = await promisify(execFile)('node', ['node_modules/.bin/tsx', 'bin/concord.ts', 'lookup', JSON.parse(suggested!) as string], { env: { ...process.env, PORT: String(port) } });
+    expect(stdout).toMatch(/cus_[0-9A-Z]{20}  \(account, \d+ records\)/);
+    expect(stdout).toContain('Golden record');
+    expect(stdout).toMatch(/Lifecycle: (lead|prospect|customer|expanded|churned)/);
+  });
+
   it('answers /health with the queues drained and nothing dead-lettered', async () => {
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string; queues: { reconcile: { depth: number; deadLetters: number; deleted: number } } };
-    expect(health).toMatchObject({ status: 'ok', queues: { reconcile: { depth: 0, deadLetters: 0 } } });
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      status: string;
+      queues: { reconcile: { depth: number; deadLetters: number; deleted: number }; identity: { depth: number; deadLetters: number } };
+    };
+    expect(health).toMatchObject({ status: 'ok', queues: { reconcile: { depth: 0, deadLetters: 0 }, identity: { depth: 0, deadLetters: 0 } } });
     expect(health.queues.reconcile.deleted).toBeGreaterThan(100);
   });
 
