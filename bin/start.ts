@@ -17,7 +17,7 @@ import { sendChanges } from '../local/send-webhooks';
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const dataDir = resolve(env.CONCORD_DATA_DIR ?? '.data');
-const sampleAccounts = Number(env.SAMPLE_ACCOUNTS ?? 25);
+const sampleAccounts = Number(env.SAMPLE_ACCOUNTS ?? 12);
 
 const main = async () => {
   mkdirSync(resolve(dataDir, 'dynamodb'), { recursive: true });

@@ -135,13 +135,11 @@ export class IdentityService {
    * invoices of one customer rebuilds that customer once.
    */
   async processSourceRecord(sourceKey: string): Promise<ProcessOutcome> {
-    await this.flushOutbox(sourceKey);
-    const record = await this.deps.sourceRecords.get(sourceKey);
+    const [record] = await Promise.all([this.deps.sourceRecords.get(sourceKey), this.flushOutbox(sourceKey)]);
     if (!record) return { kind: 'missing', affected: [] };
-    const related = await this.relateToAccount(record);
     const kind = matchKindOf(record.entityType);
-    if (kind === undefined) return { kind: 'related', affected: related };
-    const outcome = await this.withRetries(() => this.matchRecord(record, kind));
+    if (kind === undefined) return { kind: 'related', affected: await this.relateToAccount(record) };
+    const [related, outcome] = await Promise.all([this.relateToAccount(record), this.withRetries(() => this.matchRecord(record, kind))]);
     // A person's account shows them in its contact hierarchy.
     return { ...outcome, affected: [...new Set([...outcome.affected, ...related])] };
   }
@@ -162,21 +160,24 @@ export class IdentityService {
     if (unchanged) return { kind: 'unchanged', unifiedId: existing.unifiedId, affected: [] };
 
     const item: MatchRecordItem = { sourceKey: record.sourceKey, kind, input, blockKeys, active, sourceVersion: record.version, updatedAt: at };
-    await this.deps.store.putMatchRecord(item);
     const previous = new Set(existing?.blockKeys ?? []);
-    await this.deps.store.addToBlocks(kind, record.sourceKey, blockKeys.filter((k) => !previous.has(k)));
-    await this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !blockKeys.includes(k)));
+    // The pointer may name a merged entity: follow it, and trust it only if the entity lists the record.
+    const pointed = existing?.unifiedId === undefined ? undefined : await this.deps.store.activeEntity(existing.unifiedId);
+    const current = pointed?.members.includes(record.sourceKey) ? pointed : undefined;
+    await Promise.all([
+      this.deps.store.putMatchRecord(item),
+      this.deps.store.addToBlocks(kind, record.sourceKey, blockKeys.filter((k) => !previous.has(k))),
+      this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !blockKeys.includes(k))),
+    ]);
 
-    const current = await this.deps.store.entityOfRecord(record.sourceKey);
     if (!active || !prepared) {
       // Deleted or erased: still a member (link first, never destroy), no longer evidence.
       return { kind: 'processed', unifiedId: current?.unifiedId, founded: false, merges: [], proposals: [], affected: current ? [current.unifiedId] : [] };
     }
 
     // Candidates, their entities, and people's decisions about this record.
-    const { members } = await this.deps.store.blockMembers(kind, blockKeys);
+    const [{ members }, constraints] = await Promise.all([this.deps.store.blockMembers(kind, blockKeys), this.deps.store.constraintsOf(record.sourceKey)]);
     const candidateItems = (await this.deps.store.getMatchRecords(members.filter((k) => k !== record.sourceKey))).filter((c) => c.active && c.input && c.unifiedId);
-    const constraints = await this.deps.store.constraintsOf(record.sourceKey);
     const mustLink = new Set(constraints.filter((c) => c.same).map((c) => c.other));
     const cannotLink = new Set(constraints.filter((c) => !c.same).map((c) => c.other));
     const partnerItems = await this.deps.store.getMatchRecords([...mustLink].filter((k) => !members.includes(k)));
