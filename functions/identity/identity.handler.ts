@@ -13,6 +13,7 @@ import { StoredEventEnvelope } from '../shared/bus-envelope';
 import { createDocumentClient } from '../shared/aws/dynamo';
 import { EventBridgeBus } from '../shared/aws/eventbridge-bus';
 import { readConfig } from '../shared/config';
+import { parseJsonBody } from '../shared/json-body';
 import { systemClock } from '../shared/ports';
 import { SourceRecordStore } from '../reconcile/source-record.store';
 import { IdentityService } from './identity-service';
@@ -24,7 +25,7 @@ export const createIdentityHandler = (identity: IdentityService) => async (sqsEv
   const failures: string[] = [];
   const bySourceKey = new Map<string, string[]>();
   for (const message of sqsEvent.Records) {
-    const parsed = StoredEventEnvelope.safeParse(safeJson(message.body));
+    const parsed = StoredEventEnvelope.safeParse(parseJsonBody(message.body));
     if (!parsed.success) {
       logger.error('message is not a SourceRecordStored event', { messageId: message.messageId, issues: parsed.error.issues.slice(0, 3) });
       failures.push(message.messageId);
@@ -56,14 +57,6 @@ export const createIdentityHandler = (identity: IdentityService) => async (sqsEv
     }
   }
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-};
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 };
 
 let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;

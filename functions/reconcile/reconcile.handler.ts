@@ -14,6 +14,7 @@ import { RECONCILE_EVENT_SOURCE, SourceEventEnvelope, STORED_DETAIL_TYPE, type S
 import { sourceKeyOf, type CanonicalEvent, type SourceRecord } from '../shared/canonical';
 import { EventBridgeBus } from '../shared/aws/eventbridge-bus';
 import { readConfig } from '../shared/config';
+import { parseJsonBody } from '../shared/json-body';
 import { createDocumentClient } from '../shared/aws/dynamo';
 import { systemClock, type BusEvent, type Clock, type EventBus } from '../shared/ports';
 import type { SourceChangeOutcome } from './apply-source-change';
@@ -52,7 +53,7 @@ export const createReconcileHandler = (deps: ReconcileDeps) => async (sqsEvent: 
   };
   const groups = new Map<string, Parsed[]>();
   for (const message of sqsEvent.Records) {
-    const parsed = SourceEventEnvelope.safeParse(safeJson(message.body));
+    const parsed = SourceEventEnvelope.safeParse(parseJsonBody(message.body));
     if (!parsed.success) {
       // Not a canonical event: it can never succeed, so it goes to the DLQ after its retries,
       // where it is kept rather than lost.
@@ -86,14 +87,6 @@ export const createReconcileHandler = (deps: ReconcileDeps) => async (sqsEvent: 
     }),
   );
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-};
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 };
 
 let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;

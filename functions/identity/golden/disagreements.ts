@@ -39,7 +39,7 @@ import { foldText } from '../normalize/person-name';
 import { normalizePhone } from '../normalize/phone';
 import type { LifecycleDecision } from './lifecycle';
 import { compareText, isActive } from './sourced';
-import type { GoldenEntityType, GoldenRecord, SurvivorshipRules } from './survivorship';
+import { isPlainObject, leavesOf, type GoldenEntityType, type GoldenRecord, type SurvivorshipRules } from './survivorship';
 import { DEFAULT_SURVIVORSHIP_RULES } from './survivorship-rules';
 
 // ---- types --------------------------------------------------------------------------------------
@@ -124,21 +124,11 @@ export const NOT_COMPARED: Readonly<Record<GoldenEntityType, readonly string[]>>
 /** A comparable part: the leaf path, or `<leaf>#<part>` for a leaf read as several parts. */
 type Part = readonly [key: string, text: string];
 
-type Leaf = readonly [path: string, value: unknown];
-
 interface ReadingContext {
   address?: NormalizedAddress;
   phoneRegion: string;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isEmpty = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-
-const leavesOf = (value: unknown, path: string): Leaf[] => {
-  if (isPlainObject(value)) return Object.entries(value).flatMap(([key, child]) => leavesOf(child, `${path}.${key}`));
-  return isEmpty(value) ? [] : [[path, value]];
-};
 
 const isWithin = (path: string, ancestor: string): boolean => path === ancestor || path.startsWith(`${ancestor}.`);
 

@@ -172,7 +172,7 @@ export interface GoldenRecord {
   staleOverrides: FieldOverride[];
 }
 
-type Leaf = readonly [path: string, value: unknown];
+export type Leaf = readonly [path: string, value: unknown];
 
 /** What one member offers for one decision: its non-empty leaves there, and how new they are. */
 interface Candidate {
@@ -184,12 +184,12 @@ interface Candidate {
   completeness: number;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isEmpty = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+export const isEmpty = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** The non-empty leaves under `value`, as dotted paths starting at `path`. */
-const leavesOf = (value: unknown, path: string): Leaf[] => {
+export const leavesOf = (value: unknown, path: string): Leaf[] => {
   if (isPlainObject(value)) return Object.entries(value).flatMap(([key, child]) => leavesOf(child, `${path}.${key}`));
   return isEmpty(value) ? [] : [[path, value]];
 };
