@@ -15,8 +15,11 @@ import { readConfig } from '../functions/shared/config';
 import { systemClock, type EventBus } from '../functions/shared/ports';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IdentityService } from '../functions/identity/identity-service';
+import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityStore } from '../functions/identity/identity.store';
 import { HttpBus } from '../local/http-bus';
+import { createWriteBack } from '../functions/identity/writeback/create-write-back';
+import type { ErasureRequester } from '../functions/identity/writeback/ports';
 
 export interface CliContext {
   where: string;
@@ -25,6 +28,8 @@ export interface CliContext {
   quarantine: QuarantineStore;
   sourceRecords: SourceRecordStore;
   identityStore: IdentityStore;
+  /** Asks source systems to erase; systems without write-back configuration answer 'skipped'. */
+  erasureRequester: ErasureRequester;
   /** The identity engine, publishing on the runtime's bus. */
   identity: IdentityService;
   /** Replays a quarantined delivery where it is judged with the deployment's own secrets. */
@@ -72,7 +77,9 @@ const identityOf = (db: DynamoDBDocumentClient, config: ReturnType<typeof readCo
   return {
     sourceRecords,
     identityStore,
-    identity: new IdentityService({ store: identityStore, sourceRecords, bus, clock: systemClock, ids: { next: () => ulid() } }),
+    // No vendor credentials are configured from the environment yet, so every request is 'skipped'.
+    erasureRequester: createWriteBack({}),
+    identity: new IdentityService({ store: identityStore, sourceRecords, erasures: new ErasureStore(db, config.tables.identity), bus, clock: systemClock, ids: { next: () => ulid() } }),
   };
 };
 

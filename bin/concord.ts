@@ -8,6 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { gunzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { openContext, RuntimeNotFoundError, type CliContext } from './cli-context';
+import { registerErase } from './commands/erase';
 import { registerIdentity } from './commands/identity';
 import { registerResolve } from './commands/resolve';
 
@@ -125,6 +126,7 @@ program
 
 registerResolve(program);
 registerIdentity(program, withContext);
+registerErase(program, () => openContext(program.opts<{ aws?: boolean }>()));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof RuntimeNotFoundError ? error.message : error);

@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createIdentityHandler } from '../functions/identity/identity.handler';
 import { IdentityService } from '../functions/identity/identity-service';
+import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityStore } from '../functions/identity/identity.store';
 import { createReconcileHandler } from '../functions/reconcile/reconcile.handler';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
@@ -28,6 +29,7 @@ export const localIdentityService = (deps: ConsumerDeps): IdentityService =>
   new IdentityService({
     store: new IdentityStore(deps.db, deps.tables.identity),
     sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
+    erasures: new ErasureStore(deps.db, deps.tables.identity),
     bus: deps.bus,
     clock: deps.clock,
     ids: deps.ids,

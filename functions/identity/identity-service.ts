@@ -29,6 +29,7 @@ import {
   type IdentityGraph,
   type MergeRecord,
 } from './graph/identity-graph';
+import type { ErasureStore } from './erasure.store';
 import { IdentityConflictError, type EntityItem, type EntityWrite, type IdentityStore, type MatchRecordItem, type ProposalItem } from './identity.store';
 import { blockingFor } from './matching/blocking';
 import { defaultLiveModel } from './matching/default-model';
@@ -45,6 +46,8 @@ export interface IdentityServiceDeps {
   bus: EventBus;
   clock: Clock;
   ids: IdGenerator;
+  /** Screens records never linked against erased people's tombstones. */
+  erasures?: Pick<ErasureStore, 'screenArrival'>;
   thresholds?: Thresholds;
   match?: MatchOptions;
   survivorship?: SurvivorshipRules;
@@ -147,7 +150,15 @@ export class IdentityService {
   private async matchRecord(record: SourceRecord, kind: EntityKind): Promise<ProcessOutcome> {
     const at = this.deps.clock.now().toISOString();
     const existing = await this.deps.store.getMatchRecord(record.sourceKey);
-    const input = record.status === 'erased' ? undefined : matchInputOf(record);
+    // A record never linked that carries an erased person's email or phone stays out, as if erased
+    // on arrival: a replayed or re-created record must not bring the person back.
+    const refused =
+      kind === 'person' &&
+      record.status === 'active' &&
+      existing?.unifiedId === undefined &&
+      this.deps.erasures !== undefined &&
+      (await this.deps.erasures.screenArrival(record.sourceKey, record.fields, record.updatedAt, `refused#${record.sourceKey}#${record.version}`)).kind === 'erased';
+    const input = record.status === 'erased' || refused ? undefined : matchInputOf(record);
     const prepared = input === undefined ? undefined : prepare(input, this.matchOptions);
     const active = record.status === 'active' && prepared !== undefined;
     const blockKeys = active && prepared ? blockKeysOf(kind, prepared) : [];

@@ -17,6 +17,7 @@ import { parseJsonBody } from '../shared/json-body';
 import { systemClock } from '../shared/ports';
 import { SourceRecordStore } from '../reconcile/source-record.store';
 import { IdentityService } from './identity-service';
+import { ErasureStore } from './erasure.store';
 import { IdentityStore } from './identity.store';
 
 const logger = new Logger({ serviceName: 'concord-identity' });
@@ -69,6 +70,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       new IdentityService({
         store: new IdentityStore(db, config.tables.identity),
         sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
+        erasures: new ErasureStore(db, config.tables.identity),
         bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
         clock: systemClock,
         ids: { next: () => ulid() },

@@ -215,19 +215,29 @@ export class IdentityStore {
     );
   }
 
+  /**
+   * Takes the record out of each block, and deletes a block left empty: its key is the value
+   * itself (an email, a phone), which must not outlive the last record holding it.
+   */
   async removeFromBlocks(kind: EntityKind, sourceKey: string, blockKeys: readonly string[]): Promise<void> {
     await Promise.all(
-      blockKeys.map((blockKey) =>
-        this.db.send(
+      blockKeys.map(async (blockKey) => {
+        const Key = { pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK' };
+        await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK' },
+            Key,
             UpdateExpression: 'DELETE #members :key',
             ExpressionAttributeNames: { '#members': 'members' },
             ExpressionAttributeValues: { ':key': new Set([sourceKey]) },
           }),
-        ),
-      ),
+        );
+        try {
+          await this.db.send(new DeleteCommand({ TableName: this.tableName, Key, ConditionExpression: 'attribute_not_exists(#members)', ExpressionAttributeNames: { '#members': 'members' } }));
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
     );
   }
 

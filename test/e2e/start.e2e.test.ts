@@ -64,7 +64,7 @@ describe('npm start', () => {
     const suggested = /npm run concord -- lookup (".*")/.exec(output)?.[1];
     expect(suggested).toBeDefined();
     const { stdout } = await promisify(execFile)('node', ['node_modules/.bin/tsx', 'bin/concord.ts', 'lookup', JSON.parse(suggested!) as string], { env: { ...process.env, PORT: String(port) } });
-    expect(stdout).toMatch(/cus_[0-9A-Z]{20}  \(account, \d+ records\)/);
+    expect(stdout).toMatch(/cus_[0-9A-Z]{20} {2}\(account, \d+ records\)/);
     expect(stdout).toContain('Golden record');
     expect(stdout).toMatch(/Lifecycle: (lead|prospect|customer|expanded|churned)/);
   });

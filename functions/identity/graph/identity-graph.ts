@@ -67,7 +67,7 @@ export type IdentityEvent =
 
 export interface AuditEntry {
   at: string;
-  action: 'link' | 'unlink' | 'merge' | 'unmerge' | 'split' | 'decide' | 'override';
+  action: 'link' | 'unlink' | 'merge' | 'unmerge' | 'split' | 'decide' | 'override' | 'erase';
   unifiedIds: readonly string[];
   sourceKeys: readonly string[];
   by: string;
