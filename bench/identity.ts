@@ -27,7 +27,10 @@ export const run = async (args: string[]): Promise<void> => {
     env: {},
     onProcessed: (consumer, bodies, at) => {
       if (consumer !== 'identity') return;
-      for (const body of bodies) identityDone.set((JSON.parse(body) as DeliveredBusEvent).id, at - Date.parse((JSON.parse(body) as DeliveredBusEvent).time));
+      for (const body of bodies) {
+        const notice = JSON.parse(body) as DeliveredBusEvent;
+        identityDone.set(notice.id, at - Date.parse(notice.time));
+      }
     },
   });
   try {

@@ -91,32 +91,27 @@ export const registerIdentity = (program: Command, withContext: WithContext): vo
     .option('--reason <text>', 'why, for the audit log')
     .option('--json', 'print JSON')
     .action(
-      withContext(async (ctx, a: string, b: string | undefined, opts: { reason?: string; json?: boolean }) => {
-        printDecision(await ctx.identity.merge(a, b as string, cliActor(opts.reason, 'merged from the command line')), opts.json);
+      withContext(async (ctx, a: string, b: string, opts: { reason?: string; json?: boolean }) => {
+        printDecision(await ctx.identity.merge(a, b, cliActor(opts.reason, 'merged from the command line')), opts.json);
       }),
     );
 
-  program
-    .command('approve <proposalId>')
-    .description('approve a merge proposal: the two entities merge, and no later run splits them')
-    .option('--reason <text>', 'why, for the audit log')
-    .option('--json', 'print JSON')
-    .action(
-      withContext(async (ctx, id: string, opts: { reason?: string; json?: boolean }) => {
-        printDecision(await ctx.identity.decideProposal(id, true, cliActor(opts.reason, 'approved from the command line')), opts.json);
-      }),
-    );
-
-  program
-    .command('reject <proposalId>')
-    .description('reject a merge proposal: they are different, and no later run merges them')
-    .option('--reason <text>', 'why, for the audit log')
-    .option('--json', 'print JSON')
-    .action(
-      withContext(async (ctx, id: string, opts: { reason?: string; json?: boolean }) => {
-        printDecision(await ctx.identity.decideProposal(id, false, cliActor(opts.reason, 'rejected from the command line')), opts.json);
-      }),
-    );
+  const proposalDecisions = [
+    { name: 'approve', approve: true, description: 'approve a merge proposal: the two entities merge, and no later run splits them', fallback: 'approved from the command line' },
+    { name: 'reject', approve: false, description: 'reject a merge proposal: they are different, and no later run merges them', fallback: 'rejected from the command line' },
+  ];
+  for (const decision of proposalDecisions) {
+    program
+      .command(`${decision.name} <proposalId>`)
+      .description(decision.description)
+      .option('--reason <text>', 'why, for the audit log')
+      .option('--json', 'print JSON')
+      .action(
+        withContext(async (ctx, id: string, opts: { reason?: string; json?: boolean }) => {
+          printDecision(await ctx.identity.decideProposal(id, decision.approve, cliActor(opts.reason, decision.fallback)), opts.json);
+        }),
+      );
+  }
 
   program
     .command('keep-apart <a> <b>')

@@ -16,7 +16,6 @@ import type { LifecycleDecision } from './golden/lifecycle';
 import { DEFAULT_SURVIVORSHIP_RULES } from './golden/survivorship-rules';
 import type { FieldOverride, SurvivorshipRules } from './golden/survivorship';
 import {
-  emptyGraph,
   IdentityGraphError,
   link,
   merge as mergeEntities,
@@ -34,7 +33,7 @@ import { IdentityConflictError, type EntityItem, type EntityWrite, type Identity
 import { blockingFor } from './matching/blocking';
 import { defaultLiveModel } from './matching/default-model';
 import { matchInputOf, matchKindOf } from './matching/from-source-record';
-import { createScorer, decideIncremental, type EntityAssessment, type EntityView, type LiveScore, type Scorer } from './matching/incremental';
+import { createScorer, decideIncremental, trustedIdSets, unionIds, type EntityAssessment, type EntityView, type LiveScore, type Scorer } from './matching/incremental';
 import { DEFAULT_MATCH_OPTIONS, prepare, type EntityKind, type MatchInput, type MatchOptions, type Prepared } from './matching/match-record';
 import { fromSnapshot, toSnapshot, type LiveModel } from './matching/model-snapshot';
 import { DEFAULT_THRESHOLDS, resolve, wordFrequencies, type Thresholds } from './matching/resolve';
@@ -90,13 +89,6 @@ const toEntity = (item: EntityItem): Entity => ({
   ...(item.mergedInto ? { mergedInto: item.mergedInto } : {}),
 });
 
-const unionIds = (...all: Readonly<Record<string, readonly string[]>>[]): Record<string, string[]> => {
-  const out: Record<string, string[]> = {};
-  for (const ids of all) for (const [name, values] of Object.entries(ids)) out[name] = [...new Set([...(out[name] ?? []), ...values])].sort();
-  return out;
-};
-
-const idsOf = (trusted: Readonly<Record<string, string>>): Record<string, string[]> => Object.fromEntries(Object.entries(trusted).map(([k, v]) => [k, [v]]));
 
 const eventsToBus = (events: readonly IdentityEvent[], extra: readonly BusEvent[] = []): BusEvent[] => [
   ...events.map((e): BusEvent => ({ source: IDENTITY_EVENT_SOURCE, detailType: e.type, detail: e })),
@@ -141,9 +133,9 @@ export class IdentityService {
     const [record] = await Promise.all([this.deps.sourceRecords.get(sourceKey), this.flushOutbox(sourceKey)]);
     if (!record) return { kind: 'missing', affected: [] };
     const kind = matchKindOf(record.entityType);
+    // Deals, subscriptions, tickets and people refer to an account: its views depend on them.
     if (kind === undefined) return { kind: 'related', affected: await this.relateToAccount(record) };
     const [related, outcome] = await Promise.all([this.relateToAccount(record), this.withRetries(() => this.matchRecord(record, kind))]);
-    // A person's account shows them in its contact hierarchy.
     return { ...outcome, affected: [...new Set([...outcome.affected, ...related])] };
   }
 
@@ -234,9 +226,9 @@ export class IdentityService {
       holder = linked.result;
       events.push(...linked.events);
       audit.push(...linked.audit);
-      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, idsOf(prepared.trustedIds)));
+      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, trustedIdSets(prepared.trustedIds)));
     } else {
-      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, idsOf(prepared.trustedIds)));
+      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, trustedIdSets(prepared.trustedIds)));
     }
     for (const m of decision.merges) {
       const target = resolveId(state, m.unifiedId);
@@ -380,7 +372,7 @@ export class IdentityService {
       }
       const restored = undone.graph.entities.get(record.absorbed) as Entity;
       const remaining = undone.graph.entities.get(holder.unifiedId) as Entity;
-      const trustedOf = async (e: Entity) => unionIds(...(await this.deps.store.getMatchRecords(e.members)).map((m) => idsOf(m.input?.trustedIds ?? {})));
+      const trustedOf = async (e: Entity) => unionIds(...(await this.deps.store.getMatchRecords(e.members)).map((m) => trustedIdSets(m.input?.trustedIds ?? {})));
       const extra = [this.deps.store.undoMergeItem(undone.result)];
       const [sideA, sideB] = [record.moved[0], record.before.survivor.members[0]];
       if (sideA !== undefined && sideB !== undefined) extra.push(...this.deps.store.constraintItems(sideA, sideB, false, actor.by, at, `unmerged ${mergeId}: ${actor.reason}`));
@@ -639,7 +631,7 @@ const graphOf = (items: ReadonlyMap<string, EntityItem>): IdentityGraph => {
     entities.set(id, e);
     if (e.status === 'active') for (const k of e.members) entityOf.set(k, id);
   }
-  return entities.size === 0 ? emptyGraph() : { entities, entityOf };
+  return { entities, entityOf };
 };
 
 const evidenceOf = (a: EntityAssessment) => ({ probability: a.best.score.probability, fields: a.best.score.evidence });

@@ -114,9 +114,12 @@ const conflictingIds = (a: Readonly<Record<string, readonly string[]>>, b: Reado
     return other !== undefined && values.some((v) => !other.includes(v));
   });
 
-const idsOfRecord = (r: Prepared): Record<string, string[]> => Object.fromEntries(Object.entries(r.trustedIds).map(([name, value]) => [name, [value]]));
+/** A record's trusted identifiers in the entity form: name → values. */
+export const trustedIdSets = (trustedIds: Readonly<Record<string, string>>): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(trustedIds).map(([name, value]) => [name, [value]]));
 
-const unionIds = (...all: Readonly<Record<string, readonly string[]>>[]): Record<string, string[]> => {
+/** All the identifiers several records or entities hold, by name, each list sorted and distinct. */
+export const unionIds = (...all: Readonly<Record<string, readonly string[]>>[]): Record<string, string[]> => {
   const out: Record<string, string[]> = {};
   for (const ids of all) for (const [name, values] of Object.entries(ids)) out[name] = [...new Set([...(out[name] ?? []), ...values])].sort();
   return out;
@@ -133,7 +136,7 @@ export const decideIncremental = (input: IncrementalInput): IncrementalDecision 
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const linkWeight = weightOf(thresholds.link);
   const current = input.currentEntity?.unifiedId;
-  const ownIds = unionIds(idsOfRecord(input.record), input.currentEntity?.trustedIds ?? {});
+  const ownIds = unionIds(trustedIdSets(input.record.trustedIds), input.currentEntity?.trustedIds ?? {});
 
   const scored = new Map<string, PairEvidence[]>();
   for (const c of input.candidates) {
