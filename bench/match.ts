@@ -1,6 +1,9 @@
 /**
- * `npm run bench -- match [DATASET…]`: matching quality on the labelled public data sets (and,
- * with `--scale N`, speed of the pure core on N generated records).
+ * `npm run bench -- match [DATASET…]`: matching quality on the labelled public data sets.
+ * `--world N`: quality on the generator's world of N accounts.
+ * `--scale N [--seed S] [--max-block-size M]`: speed and memory of the pure core on N generated
+ * people (scale-people.ts), phase by phase, with quality against the generator's truth. A
+ * million takes about 3.5 GB: give Node the room with `NODE_OPTIONS=--max-old-space-size=6144`.
  */
 import { csvLayout, rowToMatchInput } from '../functions/identity/matching/csv-input';
 import { bCubedQuality, pairCompleteness, pairwiseQuality } from '../functions/identity/matching/evaluate';
@@ -9,6 +12,8 @@ import { resolve } from '../functions/identity/matching/resolve';
 import type { EntityType, SourceSystem } from '../functions/shared/canonical';
 import { generateWorld } from './generate/world';
 import { LABELLED_DATA_SETS } from './match-datasets';
+import { scalePeople } from './scale-people';
+import { flag } from './stats';
 
 const fmt = (x: number) => x.toFixed(4);
 
@@ -73,7 +78,42 @@ const runWorld = (accounts: number) => {
   }
 };
 
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/**
+ * Speed of the pure core on `n` generated people: per-phase timings, throughput and peak memory
+ * (the resident set's high-water mark, generated input included, as `concord resolve` holds it
+ * too), with quality against the generator's truth so a faster matcher cannot quietly get worse.
+ */
+const runScale = (n: number, seed: number, maxBlockSize: number | undefined) => {
+  let started = performance.now();
+  const { inputs, truth } = scalePeople(n, seed);
+  const generateMs = performance.now() - started;
+  console.log(`scale: ${inputs.length} generated people (seed ${seed}) in ${(generateMs / 1000).toFixed(1)} s, RSS ${mb(process.memoryUsage().rss)}`);
+  started = performance.now();
+  const result = resolve(inputs, { kind: 'person', ...(maxBlockSize === undefined ? {} : { maxBlockSize }) });
+  const seconds = (performance.now() - started) / 1000;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const phases = Object.entries(result.timingsMs).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`);
+  const skipped = result.blocking.rules.filter((r) => r.skippedKeys > 0).map((r) => `${r.name} ${r.skippedKeys}`);
+  console.log(`  phases       ${phases.join(', ')}`);
+  console.log(`  total        ${seconds.toFixed(1)} s, ${Math.round(inputs.length / seconds)} records/s`);
+  console.log(`  candidates   ${result.candidates.length} pairs${skipped.length > 0 ? `; keys over the block cap: ${skipped.join(', ')}` : ''}`);
+  console.log(`  memory       peak RSS ${mb(peak)} (heap now ${mb(process.memoryUsage().heapUsed)})`);
+  const predicted = Array.from(result.clusterOf, String);
+  const pw = pairwiseQuality(predicted, truth);
+  const b3 = bCubedQuality(predicted, truth);
+  console.log(
+    `  quality      pairwise P ${fmt(pw.precision)} R ${fmt(pw.recall)} F1 ${fmt(pw.f1)} | B3 F1 ${fmt(b3.f1)} | ` +
+      `completeness ${fmt(pairCompleteness(result.candidates, truth))} review ${result.review.length}`,
+  );
+};
+
 export const run = async (args: string[]): Promise<void> => {
+  if (args.includes('--scale')) {
+    const maxBlockSize = args.includes('--max-block-size') ? flag(args, 'max-block-size', 0) : undefined;
+    return runScale(flag(args, 'scale', 100_000), flag(args, 'seed', 11), maxBlockSize);
+  }
   const world = args.indexOf('--world');
   if (world >= 0) return runWorld(Number(args[world + 1] ?? 200));
   const names = args.filter((a) => !a.startsWith('--'));

@@ -307,8 +307,11 @@ const progressOn = (stderr: ResolveIo['stderr']): Progress => {
   };
 };
 
-/** The compare phase does not know its total in advance: it reports the pairs found so far. */
-const resolvePhaseDetail = (phase: string, done: number, total: number) => (phase === 'compare' ? `${done} candidate pairs` : `${done}/${total}`);
+/**
+ * The compare phase counts the pairs its blocks hold: most are compared, the rest turn out to be
+ * pairs an earlier blocking rule already found.
+ */
+const resolvePhaseDetail = (phase: string, done: number, total: number) => (phase === 'compare' ? `${done}/${total} block pairs` : `${done}/${total}`);
 
 // ---- the summary ------------------------------------------------------------------------------
 

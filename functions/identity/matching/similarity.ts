@@ -1,16 +1,119 @@
 /**
- * String similarity for comparisons. Jaro-Winkler (talisman) suits short strings such as names,
- * where a shared start matters most; Levenshtein (fastest-levenshtein) counts typing mistakes in
- * codes and dates. Token similarity is for multi-word names whose words move around, get glued
- * together or carry typos ('gist brocades' / 'gistbrocades', 'koninklijke philips electronics' /
- * 'philips electronics koninklijke').
+ * String similarity for comparisons. Jaro-Winkler suits short strings such as names, where a
+ * shared start matters most; Levenshtein (fastest-levenshtein) counts typing mistakes in codes and
+ * dates. Token similarity is for multi-word names whose words move around, get glued together or
+ * carry typos ('gist brocades' / 'gistbrocades', 'koninklijke philips electronics' / 'philips
+ * electronics koninklijke').
  */
 import { distance as levenshtein } from 'fastest-levenshtein';
-import jaroWinkler from 'talisman/metrics/jaro-winkler';
 
 export { levenshtein };
 
-export const jaroWinklerSimilarity = (a: string, b: string): number => (a === b ? 1 : a === '' || b === '' ? 0 : jaroWinkler(a, b));
+// Scratch space for strings longer than a bit mask holds, reused by every call: a million-record
+// run computes Jaro-Winkler a hundred million times, and allocating per call made it the single
+// most expensive thing the matcher did.
+let longerMatched = new Uint8Array(64);
+let shorterMatch = new Int32Array(64);
+
+/**
+ * Jaro similarity over UTF-16 code units, exactly as talisman computes it (same greedy matching
+ * from the shorter string, same operation order), so scores and every threshold on them are
+ * unchanged; the unit tests compare the two on random strings.
+ */
+const jaro = (a: string, b: string): number => {
+  // talisman takes `b` as the longer string when the lengths are equal; the greedy matching
+  // depends on which side leads, so this keeps its choice.
+  const shorter = a.length > b.length ? b : a;
+  const longer = a.length > b.length ? a : b;
+  return longer.length <= 31 ? jaroShort(shorter, longer) : jaroLong(shorter, longer);
+};
+
+/** The Jaro formula; the sum of the first two terms does not depend on which string is which. */
+const jaroScore = (matches: number, transpositions: number, ls: number, ll: number): number => {
+  const t = (transpositions / 2) | 0;
+  return (matches / ls + matches / ll + (matches - t) / matches) / 3;
+};
+
+/** Jaro of strings up to 31 code units, nearly every name: which characters matched is kept in two bit masks. */
+const jaroShort = (shorter: string, longer: string): number => {
+  const ls = shorter.length;
+  const ll = longer.length;
+  const range = Math.max(((ll / 2) | 0) - 1, 0);
+  let matchedShorter = 0;
+  let matchedLonger = 0;
+  let matches = 0;
+  for (let i = 0; i < ls; i++) {
+    const c = shorter.charCodeAt(i);
+    const end = Math.min(i + range + 1, ll);
+    for (let j = Math.max(i - range, 0); j < end; j++) {
+      if ((matchedLonger & (1 << j)) === 0 && longer.charCodeAt(j) === c) {
+        matchedLonger |= 1 << j;
+        matchedShorter |= 1 << i;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  // Matched characters in the order of each string; a position where they differ is half a
+  // transposition.
+  let transpositions = 0;
+  for (let i = 0, j = 0; i < ls; i++) {
+    if ((matchedShorter & (1 << i)) === 0) continue;
+    while ((matchedLonger & (1 << j)) === 0) j++;
+    if (shorter.charCodeAt(i) !== longer.charCodeAt(j)) transpositions++;
+    j++;
+  }
+  return jaroScore(matches, transpositions, ls, ll);
+};
+
+/** jaroShort for longer strings, with the matched flags in reused arrays. */
+const jaroLong = (shorter: string, longer: string): number => {
+  const ls = shorter.length;
+  const ll = longer.length;
+  if (ll > longerMatched.length) longerMatched = new Uint8Array(ll * 2);
+  if (ls > shorterMatch.length) shorterMatch = new Int32Array(ls * 2);
+  longerMatched.fill(0, 0, ll);
+  const range = Math.max(((ll / 2) | 0) - 1, 0);
+  let matches = 0;
+  for (let i = 0; i < ls; i++) {
+    const c = shorter.charCodeAt(i);
+    const end = Math.min(i + range + 1, ll);
+    shorterMatch[i] = -1;
+    for (let j = Math.max(i - range, 0); j < end; j++) {
+      if (longerMatched[j] === 0 && longer.charCodeAt(j) === c) {
+        shorterMatch[i] = j;
+        longerMatched[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  for (let i = 0, j = 0; i < ls; i++) {
+    if (shorterMatch[i] === -1) continue;
+    while (longerMatched[j] === 0) j++;
+    if (shorter.charCodeAt(i) !== longer.charCodeAt(j)) transpositions++;
+    j++;
+  }
+  return jaroScore(matches, transpositions, ls, ll);
+};
+
+/** Winkler's boost: up to four shared leading characters lift a Jaro score of 0.7 or more. */
+const BOOST_THRESHOLD = 0.7;
+const PREFIX_SCALE = 0.1;
+
+export const jaroWinklerSimilarity = (a: string, b: string): number => {
+  if (a === b) return 1;
+  if (a === '' || b === '') return 0;
+  const dj = jaro(a, b);
+  if (dj < BOOST_THRESHOLD) return dj;
+  const limit = Math.min(a.length, b.length, 4);
+  let prefix = 0;
+  while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return dj + prefix * PREFIX_SCALE * (1 - dj);
+};
 
 /** How close two words must be to count as the same word with a typo. */
 const WORD_MATCH = 0.9;

@@ -226,12 +226,12 @@ const GLUED_WITH_PERIOD: Readonly<Record<string, string>> = { ln: 'laan', wg: 'w
  * period ('Keizersstr 5'), so expandWord handles it on the folded word.
  */
 const rewriteRaw = (street: string, lang: StreetLanguage | undefined): string => {
-  let s = street
-    .normalize('NFC')
-    .replace(/#\s*/g, ' unit ')
-    .replace(/(^|[\s,])c\/\s*/giu, '$1calle ')
-    .replace(/(^|[\s,])p\.?\s*º\s*/giu, '$1paseo ');
-  if (lang === 'de' || lang === 'nl' || lang === undefined) {
+  // Each rewrite needs a character most streets lack; looking for it first skips the regex.
+  let s = street.normalize('NFC');
+  if (s.includes('#')) s = s.replace(/#\s*/g, ' unit ');
+  if (s.includes('/')) s = s.replace(/(^|[\s,])c\/\s*/giu, '$1calle ');
+  if (s.includes('º')) s = s.replace(/(^|[\s,])p\.?\s*º\s*/giu, '$1paseo ');
+  if ((lang === 'de' || lang === 'nl' || lang === undefined) && s.includes('.')) {
     const platz = lang === 'nl' ? 'plein' : 'platz';
     s = s
       .replace(/(\p{L}{2,})pl\./giu, `$1${platz}`)

@@ -21,7 +21,7 @@
  *   whether the domain is company evidence: info@acme.com is a role address at a company.
  */
 import { domainToASCII } from 'node:url';
-import { normalizeDomain } from './domain';
+import { normalizeDomain, type DomainNormalization } from './domain';
 
 export type EmailStrength = 'personal' | 'role' | 'freemail';
 
@@ -137,6 +137,27 @@ const splitTag = (local: string): { base: string; tag?: string } => {
 
 const invalid = (reason: EmailInvalidReason): EmailNormalization => ({ kind: 'invalid', reason });
 
+interface Site {
+  /** ASCII; '' when the text cannot be a domain. */
+  domain: string;
+  site: DomainNormalization | undefined;
+}
+
+// A few thousand domains (free mail, employers) hold most addresses, and reading one costs a URL
+// parse and a public-suffix lookup: each is read once, up to a bound so memory stays small.
+const SITES_KEPT = 20_000;
+const sites = new Map<string, Site>();
+
+const siteOf = (rawDomain: string): Site => {
+  const known = sites.get(rawDomain);
+  if (known !== undefined) return known;
+  const domain = DOMAIN_PART.test(rawDomain) ? domainToASCII(rawDomain) : '';
+  const read: Site = { domain, site: domain === '' ? undefined : normalizeDomain(domain) };
+  if (sites.size >= SITES_KEPT) sites.clear();
+  sites.set(rawDomain, read);
+  return read;
+};
+
 /** Normalizes one email address for matching. Never throws. */
 export const normalizeEmail = (raw: string): EmailNormalization => {
   const text = unwrap(raw);
@@ -146,8 +167,7 @@ export const normalizeEmail = (raw: string): EmailNormalization => {
   const [local = '', rawDomain = ''] = parts;
   if (parts.length > 2 || /\s/.test(text)) return invalid('malformed');
   if (local.length > 64 || !LOCAL_PART.test(local)) return invalid('invalid-local-part');
-  const domain = DOMAIN_PART.test(rawDomain) ? domainToASCII(rawDomain) : '';
-  const site = domain === '' ? undefined : normalizeDomain(domain);
+  const { domain, site } = siteOf(rawDomain);
   if (site === undefined || (site.kind !== 'company' && site.kind !== 'freemail')) return invalid('invalid-domain');
 
   const { base, tag } = splitTag(local);

@@ -316,6 +316,19 @@ const nameTokens = (split: SplitName, firstCanonical: string): string[] => {
   return distinct([...first, ...firstCanonical.split(' '), ...(core.length > 0 ? core : last), ...glued, ...german]);
 };
 
+/**
+ * A given-name field read on its own: `normalizePersonName(first, last).first` and its
+ * `firstCandidates` whenever the family name has a field of its own. Given names repeat a great
+ * deal, so a matcher can normalize each distinct one once.
+ */
+export const normalizeGivenName = (first: string): Pick<PersonName, 'first' | 'firstCandidates'> => {
+  const text = textOf(stripTitles(toWords(first)));
+  return { first: text, firstCandidates: firstNameCandidates(text) };
+};
+
+/** A family-name field read on its own: `normalizePersonName(first, last).last` whenever the given name has a field of its own. */
+export const normalizeFamilyName = (last: string): string => textOf(stripTitles(toWords(last)));
+
 export const normalizePersonName = (first?: string, last?: string, full?: string): PersonName => {
   const split = pieces(first, last, full);
   const firstText = textOf(split.first);

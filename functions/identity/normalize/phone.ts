@@ -188,12 +188,30 @@ const toNormalization = ({ number, extension }: Reading): PhoneNormalization => 
  * only international numbers parse. Never throws.
  */
 export const normalizePhone = (raw: string, defaultRegion = 'US'): PhoneNormalization => {
+  const read = readPhone(raw, defaultRegion);
+  return read.kind === 'read' ? toNormalization(read.reading) : { kind: 'invalid', reason: read.why() };
+};
+
+/** The number and extension a text holds, or (lazily: it parses again) why it holds none. */
+const readPhone = (raw: string, defaultRegion: string): { kind: 'read'; reading: Reading } | { kind: 'invalid'; why: () => PhoneInvalidReason } => {
   const text = raw.normalize('NFKC').trim().replace(EXTENSION_WORDS, ' ext. ');
-  if (text === '') return { kind: 'invalid', reason: 'empty' };
+  if (text === '') return { kind: 'invalid', why: () => 'empty' };
   const upper = defaultRegion.toUpperCase();
   const region = isSupportedCountry(upper) ? upper : undefined;
   const reading = readDirectDial(text, region) ?? readWhole(text, region);
-  if (!reading) return { kind: 'invalid', reason: whyNotPossible(text, region) };
-  if (isPlaceholder(reading.number.nationalNumber)) return { kind: 'invalid', reason: 'placeholder' };
-  return toNormalization(reading);
+  if (!reading) return { kind: 'invalid', why: () => whyNotPossible(text, region) };
+  if (isPlaceholder(reading.number.nationalNumber)) return { kind: 'invalid', why: () => 'placeholder' };
+  return { kind: 'read', reading };
+};
+
+/**
+ * What a matcher compares: `normalizePhone`'s e164, with ';ext=' and the extension when there is
+ * one, or undefined when normalizePhone finds the number invalid. It skips the number's type and
+ * range validity, which a matcher does not use and which cost a third of the time.
+ */
+export const phoneMatchKey = (raw: string, defaultRegion = 'US'): string | undefined => {
+  const read = readPhone(raw, defaultRegion);
+  if (read.kind === 'invalid') return undefined;
+  const { number, extension } = read.reading;
+  return extension === undefined || extension === '' ? number.number : `${number.number};ext=${extension}`;
 };
