@@ -29,7 +29,17 @@ import {
   type MergeRecord,
 } from './graph/identity-graph';
 import type { ErasureStore } from './erasure.store';
-import { IdentityConflictError, type EntityItem, type EntityWrite, type IdentityStore, type MatchRecordItem, type ProposalItem } from './identity.store';
+import {
+  IdentityConflictError,
+  type EntityItem,
+  type EntityWrite,
+  type GraphWrite,
+  type IdentityStore,
+  type MatchRecordItem,
+  type OutboxEntry,
+  type ProposalItem,
+  type RecordState,
+} from './identity.store';
 import { blockingFor } from './matching/blocking';
 import { defaultLiveModel } from './matching/default-model';
 import { matchInputOf, matchKindOf } from './matching/from-source-record';
@@ -78,6 +88,8 @@ export type UnmergeOutcome = { kind: 'unmerged'; merge: MergeRecord } | { kind: 
 export type EntityRef = string;
 
 const ATTEMPTS = 6;
+/** Prepared records kept in memory (a few kilobytes each). */
+const PREPARED_CACHE_SIZE = 20_000;
 const AUTOMATIC: Omit<Actor, 'reason'> = { by: 'concord' };
 
 const toEntity = (item: EntityItem): Entity => ({
@@ -115,6 +127,7 @@ export class IdentityService {
   private readonly matchOptions: MatchOptions;
   private readonly rules: SurvivorshipRules;
   private readonly scorers = new Map<EntityKind, { scorer: Scorer; loadedAt: number }>();
+  private readonly preparedCache = new Map<string, Prepared>();
 
   constructor(private readonly deps: IdentityServiceDeps) {
     this.thresholds = deps.thresholds ?? DEFAULT_THRESHOLDS;
@@ -129,63 +142,94 @@ export class IdentityService {
    * the entities it affects are left to the caller (`rebuildViews`), so a batch of a hundred
    * invoices of one customer rebuilds that customer once.
    */
-  async processSourceRecord(sourceKey: string): Promise<ProcessOutcome> {
-    const [record] = await Promise.all([this.deps.sourceRecords.get(sourceKey), this.flushOutbox(sourceKey)]);
+  async processSourceRecord(sourceKey: string, entityType?: string): Promise<ProcessOutcome> {
+    // The notice names the record's type: a deal or an invoice has no match state to read.
+    const matchable = entityType === undefined || matchKindOf(entityType) !== undefined;
+    const [record, stored] = await Promise.all([this.deps.sourceRecords.get(sourceKey), matchable ? this.deps.store.recordState(sourceKey) : undefined]);
     if (!record) return { kind: 'missing', affected: [] };
     const kind = matchKindOf(record.entityType);
     // Deals, subscriptions, tickets and people refer to an account: its views depend on them.
     if (kind === undefined) return { kind: 'related', affected: await this.relateToAccount(record) };
-    const [related, outcome] = await Promise.all([this.relateToAccount(record), this.withRetries(() => this.matchRecord(record, kind))]);
+    const [related, outcome] = await Promise.all([
+      this.relateToAccount(record),
+      this.withRetries(async (attempt) => this.matchRecord(record, kind, attempt === 1 && stored ? stored : await this.deps.store.recordState(sourceKey))),
+    ]);
     return { ...outcome, affected: [...new Set([...outcome.affected, ...related])] };
   }
 
-  private async matchRecord(record: SourceRecord, kind: EntityKind): Promise<ProcessOutcome> {
+  /**
+   * The decision for one record, in as few round trips as the data allows: the record's state in
+   * one query; then at once the erasure screen, its candidates' blocks and its current entity;
+   * then the blocking index written while the candidates and their entities are read; then one
+   * transaction. Its blocking keys are written before the transaction, so a record processed
+   * after this one commits always finds it.
+   */
+  private async matchRecord(record: SourceRecord, kind: EntityKind, stored: RecordState): Promise<ProcessOutcome> {
     const at = this.deps.clock.now().toISOString();
-    const existing = await this.deps.store.getMatchRecord(record.sourceKey);
-    // A record never linked that carries an erased person's email or phone stays out, as if erased
-    // on arrival: a replayed or re-created record must not bring the person back.
-    const refused =
-      kind === 'person' &&
-      record.status === 'active' &&
-      existing?.unifiedId === undefined &&
-      this.deps.erasures !== undefined &&
-      (await this.deps.erasures.screenArrival(record.sourceKey, record.fields, record.updatedAt, `refused#${record.sourceKey}#${record.version}`)).kind === 'erased';
-    const input = record.status === 'erased' || refused ? undefined : matchInputOf(record);
-    const prepared = input === undefined ? undefined : prepare(input, this.matchOptions);
-    const active = record.status === 'active' && prepared !== undefined;
-    const blockKeys = active && prepared ? blockKeysOf(kind, prepared) : [];
+    const existing = stored.match;
+    // Events an earlier attempt wrote but did not publish (it crashed in between) go first.
+    if (stored.outbox.length > 0) await this.publishOutbox(record.sourceKey, stored.outbox);
+    const input = record.status === 'erased' ? undefined : matchInputOf(record);
+    const prepared = input === undefined ? undefined : this.prepared(record.sourceKey, record.version, input);
+    const blockKeys = record.status === 'active' && prepared ? blockKeysOf(kind, prepared) : [];
     const unchanged =
       existing !== undefined &&
       existing.unifiedId !== undefined &&
       existing.sourceVersion === record.version &&
-      existing.active === active &&
+      existing.active === (record.status === 'active' && prepared !== undefined) &&
       existing.blockKeys.join('\n') === blockKeys.join('\n');
     if (unchanged) return { kind: 'unchanged', unifiedId: existing.unifiedId, affected: [] };
 
-    const item: MatchRecordItem = { sourceKey: record.sourceKey, kind, input, blockKeys, active, sourceVersion: record.version, updatedAt: at };
-    const previous = new Set(existing?.blockKeys ?? []);
+    // A record never linked that carries an erased person's email or phone stays out, as if erased
+    // on arrival: a replayed or re-created record must not bring the person back.
+    const screening =
+      kind === 'person' && record.status === 'active' && existing?.unifiedId === undefined && this.deps.erasures !== undefined
+        ? this.deps.erasures.screenArrival(record.sourceKey, record.fields, record.updatedAt, `refused#${record.sourceKey}#${record.version}`).then((s) => s.kind === 'erased')
+        : Promise.resolve(false);
     // The pointer may name a merged entity: follow it, and trust it only if the entity lists the record.
-    const pointed = existing?.unifiedId === undefined ? undefined : await this.deps.store.activeEntity(existing.unifiedId);
+    const pointing = existing?.unifiedId === undefined ? Promise.resolve(undefined) : this.deps.store.activeEntity(existing.unifiedId);
+    const blocks = blockKeys.length > 0 ? this.deps.store.blockMembers(kind, blockKeys) : Promise.resolve({ members: [], skipped: [] });
+    const [refused, pointed, { members }] = await Promise.all([screening, pointing, blocks]);
     const current = pointed?.members.includes(record.sourceKey) ? pointed : undefined;
-    await Promise.all([
+    const active = record.status === 'active' && prepared !== undefined && !refused;
+    const keys = active ? blockKeys : [];
+    const item: MatchRecordItem = { sourceKey: record.sourceKey, kind, input: refused ? undefined : input, blockKeys: keys, active, sourceVersion: record.version, updatedAt: at };
+    const previous = new Set(existing?.blockKeys ?? []);
+    const writing = Promise.all([
       this.deps.store.putMatchRecord(item),
-      this.deps.store.addToBlocks(kind, record.sourceKey, blockKeys.filter((k) => !previous.has(k))),
-      this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !blockKeys.includes(k))),
+      this.deps.store.addToBlocks(kind, record.sourceKey, keys.filter((k) => !previous.has(k))),
+      this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !keys.includes(k))),
     ]);
 
     if (!active || !prepared) {
+      await writing;
       // Deleted or erased: still a member (link first, never destroy), no longer evidence.
       return { kind: 'processed', unifiedId: current?.unifiedId, founded: false, merges: [], proposals: [], affected: current ? [current.unifiedId] : [] };
     }
 
-    // Candidates, their entities, and people's decisions about this record.
-    const [{ members }, constraints] = await Promise.all([this.deps.store.blockMembers(kind, blockKeys), this.deps.store.constraintsOf(record.sourceKey)]);
-    const candidateItems = (await this.deps.store.getMatchRecords(members.filter((k) => k !== record.sourceKey))).filter((c) => c.active && c.input && c.unifiedId);
-    const mustLink = new Set(constraints.filter((c) => c.same).map((c) => c.other));
-    const cannotLink = new Set(constraints.filter((c) => !c.same).map((c) => c.other));
-    const partnerItems = await this.deps.store.getMatchRecords([...mustLink].filter((k) => !members.includes(k)));
-    const pointerIds = [...candidateItems, ...partnerItems].flatMap((c) => (c.unifiedId ? [c.unifiedId] : []));
-    const loaded = await this.loadEntities([...pointerIds, ...(current ? [current.unifiedId] : [])]);
+    // Candidates, their entities, and people's decisions about this record, read while the index is written.
+    const mustLink = new Set(stored.constraints.filter((c) => c.same).map((c) => c.other));
+    const cannotLink = new Set(stored.constraints.filter((c) => !c.same).map((c) => c.other));
+    const sampleKeys = current ? current.members.filter((k) => k !== record.sourceKey).slice(0, 4) : [];
+    const reading = (async () => {
+      const others = await this.deps.store.getMatchRecords([...new Set([...members, ...mustLink, ...sampleKeys])].filter((k) => k !== record.sourceKey));
+      const byKey = new Map(others.map((o) => [o.sourceKey, o]));
+      const candidateItems = members.flatMap((k) => {
+        const c = byKey.get(k);
+        return c?.active && c.input && c.unifiedId ? [c] : [];
+      });
+      const partnerItems = [...mustLink].flatMap((k) => (members.includes(k) ? [] : (byKey.get(k) ?? [])));
+      const pointerIds = [...candidateItems, ...partnerItems].flatMap((c) => (c.unifiedId ? [c.unifiedId] : []));
+      // The id this record would found an entity with, so reserving it needs no read of its own.
+      const founding = current ? [] : [unifiedIdFor(kind, record.sourceKey)];
+      const loaded = await this.loadEntities([...pointerIds, ...(current ? [current.unifiedId] : []), ...founding]);
+      const sample = sampleKeys.flatMap((k) => {
+        const m = byKey.get(k);
+        return m?.input ? [this.prepared(m.sourceKey, m.sourceVersion, m.input)] : [];
+      });
+      return { candidateItems, loaded, sample };
+    })();
+    const [, { candidateItems, loaded, sample }] = await Promise.all([writing, reading]);
     const graph = loaded.graph;
     const views = new Map<string, EntityView>();
     for (const [id, e] of loaded.items) if (e.status === 'active') views.set(id, { unifiedId: id, members: e.members, trustedIds: e.trustedIds });
@@ -194,15 +238,12 @@ export class IdentityService {
       const entity = holder === undefined ? undefined : graph.entities.get(holder);
       // A pointer not (yet) confirmed by the entity's members is a record still being linked.
       if (!entity?.members.includes(c.sourceKey)) return [];
-      return [{ record: prepare(c.input as NonNullable<MatchRecordItem['input']>, this.matchOptions), unifiedId: entity.unifiedId }];
+      return [{ record: this.prepared(c.sourceKey, c.sourceVersion, c.input as MatchInput), unifiedId: entity.unifiedId }];
     });
-    const currentSample = current
-      ? (await this.deps.store.getMatchRecords(current.members.filter((k) => k !== record.sourceKey).slice(0, 4))).flatMap((m) => (m.input ? [prepare(m.input, this.matchOptions)] : []))
-      : [];
     const decision = decideIncremental({
       record: prepared,
       currentEntity: current ? { unifiedId: current.unifiedId, members: current.members, trustedIds: current.trustedIds } : undefined,
-      currentSample,
+      currentSample: sample,
       candidates,
       entities: views,
       cannotLink,
@@ -219,17 +260,15 @@ export class IdentityService {
     const trusted = new Map<string, Record<string, string[]>>([...loaded.items].map(([id, e]) => [id, e.trustedIds]));
     let holder = current?.unifiedId;
     if (holder === undefined) {
-      await this.reserveFoundingIds(kind, record.sourceKey, loaded);
+      await this.reserveFoundingIds(kind, record.sourceKey, loaded, new Set([unifiedIdFor(kind, record.sourceKey)]));
       const reason = decision.join ? because(decision.join.best.score) : 'no existing entity matches';
       const linked = link(state, kind, record.sourceKey, decision.join?.unifiedId, at, { ...AUTOMATIC, reason });
       state = linked.graph;
       holder = linked.result;
       events.push(...linked.events);
       audit.push(...linked.audit);
-      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, trustedIdSets(prepared.trustedIds)));
-    } else {
-      trusted.set(holder, unionIds(trusted.get(holder) ?? {}, trustedIdSets(prepared.trustedIds)));
     }
+    trusted.set(holder, unionIds(trusted.get(holder) ?? {}, trustedIdSets(prepared.trustedIds)));
     for (const m of decision.merges) {
       const target = resolveId(state, m.unifiedId);
       if (target === undefined || target === resolveId(state, holder)) continue;
@@ -247,7 +286,8 @@ export class IdentityService {
     const changed = [...state.entities.values()].filter((e) => e !== graph.entities.get(e.unifiedId));
     const pointers = new Map<string, string>();
     for (const e of changed) if (e.status === 'active') for (const k of e.members) if (graph.entityOf.get(k) !== e.unifiedId) pointers.set(k, e.unifiedId);
-    const proposals = await this.proposalsFor(kind, record.sourceKey, resolveId(state, holder) as string, decision.proposals, at);
+    const finalId = resolveId(state, holder) as string;
+    const proposals = this.proposalsFor(kind, record.sourceKey, finalId, decision.proposals, at);
     await this.commit(
       {
         entities: changed.map((entity): EntityWrite => ({ entity, expectedRev: loaded.items.get(entity.unifiedId)?.rev, trustedIds: trusted.get(entity.unifiedId) ?? {} })),
@@ -259,9 +299,8 @@ export class IdentityService {
         events: eventsToBus(events, proposals.map((p) => ({ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.mergeProposed', detail: p }))),
       },
       [],
+      Promise.all(proposals.map((p) => this.deps.store.putProposal(p))),
     );
-    const finalId = resolveId(state, holder) as string;
-    for (const p of proposals) await this.deps.store.putProposal(p);
     return {
       affected: [finalId],
       kind: 'processed',
@@ -411,18 +450,24 @@ export class IdentityService {
 
   /** Rebuilds the golden record (and for an account its lifecycle and hierarchy) from the members. */
   async rebuildViews(unifiedId: string): Promise<void> {
+    let id = unifiedId;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const found = await this.deps.store.activeEntity(unifiedId);
-      if (!found) return;
-      const ticket = await this.deps.store.takeViewsTicket(found.unifiedId);
-      // Read after taking the ticket: a later ticket then always means fresher data.
-      const entity = await this.deps.store.getEntity(found.unifiedId);
-      if (entity?.status !== 'active') continue;
+      // The entity is read as the ticket leaves it: a later ticket always means fresher data.
+      const taken = await this.deps.store.takeViewsTicket(id);
+      if (!taken) return;
+      const { ticket, entity } = taken;
+      if (entity.status !== 'active') {
+        // Merged meanwhile: the survivor's views are the ones to rebuild.
+        if (entity.mergedInto === undefined) return;
+        id = entity.mergedInto;
+        continue;
+      }
       const views = await this.buildViews(entity);
       const events: BusEvent[] = views.transition ? [{ source: IDENTITY_EVENT_SOURCE, detailType: views.transition.type, detail: views.transition }] : [];
-      const scope = `views#${entity.unifiedId}`;
-      const saved = await this.deps.store.saveViews(entity.unifiedId, ticket, entity.lifecycleStage, views, events.length > 0 ? { scope, id: this.deps.ids.next(), events } : undefined);
-      if (saved === 'saved' && events.length > 0) await this.flushOutbox(scope);
+      const outbox = events.length > 0 ? { scope: `views#${entity.unifiedId}`, id: this.deps.ids.next(), events } : undefined;
+      const saved = await this.deps.store.saveViews(entity.unifiedId, ticket, entity.lifecycleStage, views, outbox);
+      // The whole scope: a transition an earlier rebuild saved but crashed before publishing goes too.
+      if (saved === 'saved' && outbox) await this.flushOutbox(outbox.scope);
       // 'stale': a rebuild that started later has saved already. 'moved': start again from the new stage.
       if (saved !== 'moved') return;
     }
@@ -430,14 +475,21 @@ export class IdentityService {
   }
 
   private async buildViews(entity: EntityItem): Promise<EntityViews> {
-    const members = await this.deps.sourceRecords.getMany(entity.members);
     const overrides = entity.overrides as FieldOverride[];
-    if (entity.kind === 'person') return buildPersonViews({ unifiedId: entity.unifiedId, members, overrides, rules: this.rules });
-    const relations = (await Promise.all(entity.members.map((k) => this.deps.store.relatedTo(k)))).flat();
-    const related = await this.deps.sourceRecords.getMany(relations.map((r) => r.sourceKey));
-    const people = await this.deps.store.getMatchRecords(related.filter((r) => r.entityType === 'person').map((p) => p.sourceKey));
-    const holders = await this.loadEntities(people.flatMap((p) => (p.unifiedId ? [p.unifiedId] : [])));
-    const personIdOf = new Map(people.flatMap((p) => (p.unifiedId ? [[p.sourceKey, resolveId(holders.graph, p.unifiedId) ?? p.unifiedId] as const] : [])));
+    if (entity.kind === 'person') {
+      const members = await this.deps.sourceRecords.getMany(entity.members);
+      return buildPersonViews({ unifiedId: entity.unifiedId, members, overrides, rules: this.rules });
+    }
+    // The members, and at once what refers to them: deals, subscriptions, tickets, people.
+    const relatedRecords = async () => {
+      const relations = (await Promise.all(entity.members.map((k) => this.deps.store.relatedTo(k)))).flat();
+      const related = await this.deps.sourceRecords.getMany(relations.map((r) => r.sourceKey));
+      const people = await this.deps.store.getMatchRecords(related.filter((r) => r.entityType === 'person').map((p) => p.sourceKey));
+      const holders = await this.loadEntities(people.flatMap((p) => (p.unifiedId ? [p.unifiedId] : [])));
+      const personIdOf = new Map(people.flatMap((p) => (p.unifiedId ? [[p.sourceKey, resolveId(holders.graph, p.unifiedId) ?? p.unifiedId] as const] : [])));
+      return { related, personIdOf };
+    };
+    const [members, { related, personIdOf }] = await Promise.all([this.deps.sourceRecords.getMany(entity.members), relatedRecords()]);
     return buildAccountViews({
       unifiedId: entity.unifiedId,
       members,
@@ -557,12 +609,15 @@ export class IdentityService {
     return { graph: graphOf(items), items };
   }
 
-  /** A record founding an entity takes an id derived from its key; load any entity already holding it. */
-  private async reserveFoundingIds(kind: EntityKind, sourceKey: string, loaded: { graph: IdentityGraph; items: Map<string, EntityItem> }): Promise<void> {
+  /**
+   * A record founding an entity takes an id derived from its key; load any entity already holding
+   * it. `read` are ids already looked up (found ones are in `loaded`).
+   */
+  private async reserveFoundingIds(kind: EntityKind, sourceKey: string, loaded: { graph: IdentityGraph; items: Map<string, EntityItem> }, read: ReadonlySet<string> = new Set()): Promise<void> {
     for (let n = 1; ; n++) {
       const id = unifiedIdFor(kind, n === 1 ? sourceKey : `${sourceKey}#${n}`);
       if (loaded.items.has(id)) continue;
-      const existing = await this.deps.store.getEntity(id);
+      const existing = read.has(id) ? undefined : await this.deps.store.getEntity(id);
       if (!existing) break;
       loaded.items.set(id, existing);
     }
@@ -578,7 +633,7 @@ export class IdentityService {
     return constraints.some((c) => !c.same && large.members.includes(c.b));
   }
 
-  private async proposalsFor(kind: EntityKind, sourceKey: string, holder: string, assessed: readonly EntityAssessment[], at: string): Promise<ProposalItem[]> {
+  private proposalsFor(kind: EntityKind, sourceKey: string, holder: string, assessed: readonly EntityAssessment[], at: string): ProposalItem[] {
     return assessed
       .filter((p) => p.unifiedId !== holder)
       .map((p) => ({
@@ -598,23 +653,48 @@ export class IdentityService {
       }));
   }
 
-  private async commit(change: Parameters<IdentityStore['writeGraph']>[0], extra: Parameters<IdentityStore['writeGraph']>[1]): Promise<void> {
+  /**
+   * Writes a change, then publishes its events and clears them from the outbox. `alongside` is
+   * work that may run with the publishing (storing proposals the events announce).
+   */
+  private async commit(change: GraphWrite, extra: Parameters<IdentityStore['writeGraph']>[1], alongside?: Promise<unknown>): Promise<void> {
     await this.deps.store.writeGraph(change, extra);
-    await this.flushOutbox(change.outboxScope);
+    const written = change.events.length > 0 ? [{ id: change.outboxId, events: [...change.events] }] : [];
+    await Promise.all([this.publishOutbox(change.outboxScope, written), alongside]);
   }
 
   /** Publishes events a change left in its outbox (this run's, or one a crash interrupted). */
   private async flushOutbox(scope: string): Promise<void> {
-    for (const pending of await this.deps.store.pendingOutbox(scope)) {
+    await this.publishOutbox(scope, await this.deps.store.pendingOutbox(scope));
+  }
+
+  private async publishOutbox(scope: string, entries: readonly OutboxEntry[]): Promise<void> {
+    for (const pending of entries) {
       await this.deps.bus.publish(pending.events);
       await this.deps.store.clearOutbox(scope, pending.id);
     }
   }
 
-  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
+  /** A record's prepared form, kept while its version is current: candidates recur from record to record. */
+  private prepared(sourceKey: string, version: string, input: MatchInput): Prepared {
+    const key = `${sourceKey}\u0000${version}`;
+    const cached = this.preparedCache.get(key);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks it recently used.
+      this.preparedCache.delete(key);
+      this.preparedCache.set(key, cached);
+      return cached;
+    }
+    const made = prepare(input, this.matchOptions);
+    this.preparedCache.set(key, made);
+    if (this.preparedCache.size > PREPARED_CACHE_SIZE) this.preparedCache.delete(this.preparedCache.keys().next().value as string);
+    return made;
+  }
+
+  private async withRetries<T>(work: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work();
+        return await work(attempt);
       } catch (error) {
         if (!(error instanceof IdentityConflictError) || attempt >= ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));

@@ -24,7 +24,7 @@ const logger = new Logger({ serviceName: 'concord-identity' });
 
 export const createIdentityHandler = (identity: IdentityService) => async (sqsEvent: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: string[] = [];
-  const bySourceKey = new Map<string, string[]>();
+  const bySourceKey = new Map<string, { entityType: string; messageIds: string[] }>();
   for (const message of sqsEvent.Records) {
     const parsed = StoredEventEnvelope.safeParse(parseJsonBody(message.body));
     if (!parsed.success) {
@@ -32,15 +32,15 @@ export const createIdentityHandler = (identity: IdentityService) => async (sqsEv
       failures.push(message.messageId);
       continue;
     }
-    const key = parsed.data.detail.sourceKey;
-    bySourceKey.set(key, [...(bySourceKey.get(key) ?? []), message.messageId]);
+    const { sourceKey, entityType } = parsed.data.detail;
+    bySourceKey.set(sourceKey, { entityType, messageIds: [...(bySourceKey.get(sourceKey)?.messageIds ?? []), message.messageId] });
   }
   // One record at a time: records in one batch often belong to one customer, and matching them
   // concurrently would only make them retry on each other's entity writes.
   const affected = new Map<string, string[]>();
-  for (const [sourceKey, messageIds] of bySourceKey) {
+  for (const [sourceKey, { entityType, messageIds }] of bySourceKey) {
     try {
-      const outcome = await identity.processSourceRecord(sourceKey);
+      const outcome = await identity.processSourceRecord(sourceKey, entityType);
       logger.debug('identity processed', { sourceKey, outcome });
       for (const id of outcome.affected) affected.set(id, [...(affected.get(id) ?? []), ...messageIds]);
     } catch (error) {
@@ -48,15 +48,18 @@ export const createIdentityHandler = (identity: IdentityService) => async (sqsEv
       failures.push(...messageIds);
     }
   }
-  // Each affected entity's views once per batch, however many of its records arrived.
-  for (const [unifiedId, messageIds] of affected) {
-    try {
-      await identity.rebuildViews(unifiedId);
-    } catch (error) {
-      logger.error('rebuilding views failed', { unifiedId, error: error as Error });
-      failures.push(...messageIds.filter((id) => !failures.includes(id)));
-    }
-  }
+  // Each affected entity's views once per batch, however many of its records arrived; different
+  // entities at once, as their rebuilds touch nothing in common.
+  await Promise.all(
+    [...affected].map(async ([unifiedId, messageIds]) => {
+      try {
+        await identity.rebuildViews(unifiedId);
+      } catch (error) {
+        logger.error('rebuilding views failed', { unifiedId, error: error as Error });
+        failures.push(...messageIds.filter((id) => !failures.includes(id)));
+      }
+    }),
+  );
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 };
 

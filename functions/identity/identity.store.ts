@@ -118,6 +118,19 @@ export interface Constraint {
   reason: string;
 }
 
+export interface OutboxEntry {
+  id: string;
+  events: BusEvent[];
+}
+
+const outboxEntryOf = (item: Record<string, unknown>): OutboxEntry => ({ id: String(item.sk).slice('OUTBOX#'.length), events: JSON.parse(String(item.events)) as BusEvent[] });
+
+export interface RecordState {
+  match?: MatchRecordItem;
+  constraints: Constraint[];
+  outbox: OutboxEntry[];
+}
+
 /** Someone else changed an entity between our read and our write: read again and retry. */
 export class IdentityConflictError extends Error {}
 
@@ -258,13 +271,25 @@ export class IdentityStore {
   // ---- constraints --------------------------------------------------------------------------------
 
   async constraintsOf(sourceKey: string): Promise<Constraint[]> {
+    return (await this.recordState(sourceKey)).constraints;
+  }
+
+  /**
+   * Everything kept under a record's key, in one read: its match record, people's decisions
+   * about it, and events a change of it left unpublished.
+   */
+  async recordState(sourceKey: string): Promise<RecordState> {
     const items = await this.queryAll({ pk: recPk(sourceKey), prefix: '' });
-    return items.flatMap((i) => {
+    const state: RecordState = { constraints: [], outbox: [] };
+    for (const i of items) {
       const sk = String(i.sk);
-      const same = sk.startsWith('MUST#') ? true : sk.startsWith('NOT#') ? false : undefined;
-      if (same === undefined) return [];
-      return [{ other: sk.slice(sk.indexOf('#') + 1), same, by: String(i.by), at: String(i.at), reason: String(i.reason ?? '') }];
-    });
+      if (sk === 'MATCH') state.match = MatchRecordItem.parse(strip(i));
+      else if (sk.startsWith('OUTBOX#')) state.outbox.push(outboxEntryOf(i));
+      else if (sk.startsWith('MUST#') || sk.startsWith('NOT#')) {
+        state.constraints.push({ other: sk.slice(sk.indexOf('#') + 1), same: sk.startsWith('MUST#'), by: String(i.by), at: String(i.at), reason: String(i.reason ?? '') });
+      }
+    }
+    return state;
   }
 
   /** A person's decision about a pair; the newer decision replaces the older, both ways round. */
@@ -414,18 +439,25 @@ export class IdentityStore {
    * later ticket started reading later, so its views are at least as fresh: saving is refused to
    * any rebuild older than the last one saved, and no rebuild ever needs to wait for another.
    */
-  async takeViewsTicket(unifiedId: string): Promise<number> {
-    const { Attributes } = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: entPk(unifiedId), sk: 'ENTITY' },
-        UpdateExpression: 'ADD viewsTicket :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(Attributes?.viewsTicket);
+  async takeViewsTicket(unifiedId: string): Promise<{ ticket: number; entity: EntityItem } | undefined> {
+    try {
+      // The entity comes back as the ticket left it: read after the ticket was taken, in one call.
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: entPk(unifiedId), sk: 'ENTITY' },
+          UpdateExpression: 'ADD viewsTicket :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const item = Attributes as Record<string, unknown>;
+      return { ticket: Number(item.viewsTicket), entity: EntityItem.parse(strip(item)) };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -503,9 +535,9 @@ export class IdentityStore {
 
   // ---- outbox -------------------------------------------------------------------------------------
 
-  async pendingOutbox(scope: string): Promise<{ id: string; events: BusEvent[] }[]> {
+  async pendingOutbox(scope: string): Promise<OutboxEntry[]> {
     const items = await this.queryAll({ pk: recPk(scope), prefix: 'OUTBOX#' });
-    return items.map((i) => ({ id: String(i.sk).slice('OUTBOX#'.length), events: JSON.parse(String(i.events)) as BusEvent[] }));
+    return items.map(outboxEntryOf);
   }
 
   async clearOutbox(scope: string, id: string): Promise<void> {
