@@ -8,7 +8,7 @@ import { findDisagreements, renderDisagreementReport, summarizeDisagreements, ty
 import type { GoldenRecord } from '../../functions/identity/golden/survivorship';
 import type { LifecycleDecision } from '../../functions/identity/golden/lifecycle';
 import type { Actor } from '../../functions/identity/graph/identity-graph';
-import type { DecisionOutcome } from '../../functions/identity/identity-service';
+import { TooFewRecordsError, type DecisionOutcome } from '../../functions/identity/identity-service';
 import { DEFAULT_THRESHOLDS } from '../../functions/identity/matching/resolve';
 import type { CliContext } from '../cli-context';
 import { renderEntityCard, renderMerges, renderProposals, renderWaterfall } from './identity-render';
@@ -177,8 +177,13 @@ export const registerIdentity = (program: Command, withContext: WithContext): vo
       withContext(async (ctx, opts: { entity: string }) => {
         const kinds = opts.entity === 'both' ? (['account', 'person'] as const) : ([opts.entity] as ('account' | 'person')[]);
         for (const kind of kinds) {
-          const live = await ctx.identity.trainModel(kind);
-          console.log(`${kind}: trained on ${live.records} records; ${live.model.comparisons.map((c) => `${c.name} (${c.mSource})`).join(', ')}`);
+          try {
+            const live = await ctx.identity.trainModel(kind);
+            console.log(`${kind}: trained on ${live.records} records; ${live.model.comparisons.map((c) => `${c.name} (${c.mSource})`).join(', ')}`);
+          } catch (error) {
+            if (!(error instanceof TooFewRecordsError)) throw error;
+            console.log(`${kind}: ${error.message}`);
+          }
         }
       }),
     );

@@ -84,6 +84,18 @@ export type DecisionOutcome =
 
 export type UnmergeOutcome = { kind: 'unmerged'; merge: MergeRecord } | { kind: 'already-undone'; at: string; by: string } | { kind: 'not-found' } | { kind: 'refused'; reason: string };
 
+/** Fewer records than EM can learn anything from: the bundled model stays in use. */
+export const MIN_TRAINING_RECORDS = 50;
+
+export class TooFewRecordsError extends Error {
+  constructor(
+    readonly kind: EntityKind,
+    readonly records: number,
+  ) {
+    super(`there are ${records} ${kind} records to train on (at least ${MIN_TRAINING_RECORDS} are needed); the bundled model stays in use`);
+  }
+}
+
 /** The entity a person or the CLI names: a unified id, or a member's source key. */
 export type EntityRef = string;
 
@@ -566,7 +578,7 @@ export class IdentityService {
   async trainModel(kind: EntityKind, onProgress?: (phase: string, done: number, total: number) => void): Promise<LiveModel> {
     const inputs: MatchInput[] = [];
     for await (const page of this.deps.store.scanMatchRecords(kind)) for (const r of page) if (r.active && r.input) inputs.push(r.input);
-    if (inputs.length < 2) throw new Error(`there are ${inputs.length} ${kind} records to train on; the bundled model stays in use`);
+    if (inputs.length < MIN_TRAINING_RECORDS) throw new TooFewRecordsError(kind, inputs.length);
     const decisions = (await this.deps.store.allConstraints(inputs.map((i) => i.key))).filter((c) => c.a < c.b).map((c) => ({ a: c.a, b: c.b, same: c.same }));
     const result = resolve(inputs, { kind, decisions, match: this.matchOptions, onProgress });
     const snapshot = toSnapshot(kind, result.model, wordFrequencies(result.records), { trainedAt: this.deps.clock.now().toISOString(), records: inputs.length, origin: 'trained' });

@@ -3,7 +3,9 @@
  * Local. The generator's world (with planted duplicates and its truth) goes in; unified entities
  * with stable ids, golden records and lifecycle come out; merges and their undo round-trip.
  */
+import { MIN_TRAINING_RECORDS } from '../../../functions/identity/identity-service';
 import { IdentityStore, type EntityItem } from '../../../functions/identity/identity.store';
+import { createTrainHandler } from '../../../functions/identity/train.handler';
 import { generateWorld } from '../../../bench/generate/world';
 import { latestRecords } from '../../../bench/generate/latest-records';
 import type { LocalRuntime } from '../../../local/runtime';
@@ -141,5 +143,30 @@ describe('live identity', () => {
     expect((await store.getProposal(proposal.proposalId))?.status).toBe('approved');
     const merges = (await store.merges(50)).filter((m) => [m.survivor, m.absorbed].sort().join() === [x!.unifiedId, y!.unifiedId].sort().join());
     expect(merges).toHaveLength(1);
+  });
+});
+
+describe('the nightly training job', () => {
+  it('trains each kind with enough records on the store, stores the model, and leaves the bundled one for a kind with too few', async () => {
+    // given the loaded world: how many active records of each kind it holds
+    const active = { account: 0, person: 0 };
+    for (const kind of ['account', 'person'] as const) for await (const page of store.scanMatchRecords(kind)) active[kind] += page.filter((r) => r.active && r.input).length;
+
+    // when the scheduled handler runs
+    const outcomes = await createTrainHandler(runtime.identity)();
+
+    // then a kind is trained exactly when it has enough records, and its model is stored with the count
+    for (const kind of ['account', 'person'] as const) {
+      const outcome = outcomes.find((o) => o.kind === kind)!;
+      if (active[kind] >= MIN_TRAINING_RECORDS) {
+        expect(outcome).toEqual({ kind, status: 'trained', records: active[kind] });
+        expect(await store.getModel(kind)).toMatchObject({ kind, origin: 'trained', records: active[kind] });
+        expect((await runtime.identity.model(kind)).origin).toBe('trained');
+      } else {
+        expect(outcome).toMatchObject({ kind, status: 'skipped', reason: expect.stringContaining('bundled model stays in use') });
+        expect(await store.getModel(kind)).toBeUndefined();
+      }
+    }
+    expect(outcomes.some((o) => o.status === 'trained')).toBe(true);
   });
 });
