@@ -22,6 +22,7 @@ const sampleAccounts = Number(env.SAMPLE_ACCOUNTS ?? 12);
 const main = async () => {
   mkdirSync(resolve(dataDir, 'dynamodb'), { recursive: true });
   console.log('Starting Concord locally…');
+  const startedAt = new Date();
   const runtime = await startLocalRuntime({
     port,
     dbPath: resolve(dataDir, 'dynamodb'),
@@ -50,6 +51,8 @@ Concord is running.
   DynamoDB     ${runtime.dynamoEndpoint} (DynamoDB Local, data in ${dataDir}/dynamodb)
   bus          in-process, routing table: functions/shared/routing.ts
   queues       ${Object.keys(runtime.queues).join(', ')} (each with a dead-letter queue)
+  sandbox      ${runtime.url}/sandbox (fakes of Salesforce, HubSpot, Stripe, Zendesk, NetSuite and a generic
+               receiver; unified ids are written back into them, and each lists what it was asked)
 
 Webhook endpoints and their local signing secrets:
 ${rows.join('\n')}
@@ -81,6 +84,8 @@ ${rows.join('\n')}
       }
     }
     console.log(`Identity: ${counts.account} unified customers and ${counts.person} unified people.`);
+    const written = await runtime.writeBackLedger.writtenSince(startedAt);
+    console.log(`Write-back: ${written.records} unified ids written to ${written.systems.length} systems (sandbox: ${runtime.url}/sandbox/<system>).`);
     console.log(`Sample data loaded. Try:
   npm run concord -- lookup ${JSON.stringify(example ?? 'acme')}
   npm run concord -- merges --pending

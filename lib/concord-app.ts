@@ -24,6 +24,7 @@ export const addConcordStacks = (app: App): ConcordStacks => {
     description: 'Concord application: event bus, routes, consumers, webhook API',
     tables: data.tables,
     webhookSecret: data.webhookSecret,
+    writeBackSecret: data.writeBackSecret,
     salesforceEventSourceName,
   });
   // cdk-nag 3 is a policy validation plugin: it runs after synthesis, over both stacks, and any

@@ -1,7 +1,8 @@
 /**
  * Concord: the application. The custom bus with its archive, one rule per route of the routing
- * table (functions/shared/routing.ts) targeting its consumer's queue, the consumers, the webhook
- * API and, when configured, the Salesforce Event Relay.
+ * table (functions/shared/routing.ts) targeting its consumer's queue, the consumers (among them
+ * write-back, which calls the vendors' APIs with the credentials in the write-back secret), the
+ * webhook API and, when configured, the Salesforce Event Relay.
  */
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -30,6 +31,8 @@ import { WebhookApi, type WebhookThrottle } from './webhook-api';
 export interface ConcordStackProps extends StackProps {
   tables: ConcordTables;
   webhookSecret: secretsmanager.ISecret;
+  /** Each system's API URL and credentials for writing unified ids back (functions/identity/writeback/write-back-config.ts). */
+  writeBackSecret: secretsmanager.ISecret;
   /** aws.partner/salesforce.com/...: when set, Salesforce Event Relay is wired in. */
   salesforceEventSourceName?: string;
   /** @default 100 requests/s, bursts of 200 */
@@ -80,6 +83,11 @@ export class ConcordStack extends Stack {
       ...Object.fromEntries((Object.keys(TABLE_ENV) as TableKey[]).map((key) => [TABLE_ENV[key], tables[key].tableName])),
     };
 
+    // What only one consumer needs to know, on top of `environment`.
+    const consumerEnvironment: Partial<Record<ConsumerName, Record<string, string>>> = {
+      writeback: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
+    };
+
     // Typed by ConsumerName: a consumer added to the routing table does not compile until its
     // permissions are stated here.
     const grants: Record<ConsumerName, (fn: ConcordFunction) => void> = {
@@ -92,12 +100,18 @@ export class ConcordStack extends Stack {
         grantTableData(tables.identity, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
       },
+      // Reads the graph, writes only its ledger; publishes nothing.
+      writeback: (fn) => {
+        grantTableData(tables.identity, fn, 'read');
+        grantTableData(tables.writeBack, fn, 'readWrite');
+        props.writeBackSecret.grantRead(fn.role);
+      },
     };
 
     const entries = Object.entries(consumers) as [ConsumerName, ConsumerDefinition][];
     this.consumers = Object.fromEntries(
       entries.map(([name, definition]) => {
-        const consumer = new SqsConsumer(this, `Consumer-${name}`, { name, definition, environment });
+        const consumer = new SqsConsumer(this, `Consumer-${name}`, { name, definition, environment: { ...environment, ...consumerEnvironment[name] } });
         grants[name](consumer.function);
         return [name, consumer];
       }),

@@ -1,12 +1,14 @@
 /**
  * ConcordData: what must outlive any deployment of the application — the DynamoDB tables
- * (generated from the shared definitions in functions/shared/tables.ts) and the webhook secret
- * the operator fills in. Everything here is retained when the stack is deleted.
+ * (generated from the shared definitions in functions/shared/tables.ts), the webhook secret and
+ * the write-back credentials the operator fills in. Everything here is retained when the stack is
+ * deleted.
  */
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { WRITE_BACK_CREDENTIAL_NAMES } from '../functions/identity/writeback/write-back-config';
 import { TABLE_ENV, WEBHOOK_SECRET_ENV } from '../functions/shared/config';
 import { tables, type KeyDefinition, type TableDefinition, type TableKey } from '../functions/shared/tables';
 
@@ -14,6 +16,7 @@ export type ConcordTables = Record<TableKey, dynamodb.Table>;
 
 /** The Secrets Manager name the operator looks for; documented in docs/deploy.md. */
 export const WEBHOOK_SECRETS_NAME = 'concord/webhook-secrets';
+export const WRITE_BACK_SECRETS_NAME = 'concord/write-back-credentials';
 
 /**
  * The env name whose value is generated at creation: Concord chooses the secret for the generic
@@ -21,6 +24,9 @@ export const WEBHOOK_SECRETS_NAME = 'concord/webhook-secrets';
  * start empty (an empty value means "not configured" and every delivery is rejected).
  */
 const GENERATED_SECRET_KEY = WEBHOOK_SECRET_ENV.generic;
+
+/** Likewise Concord signs its webhooks to a generic system with a secret it chooses; the vendors' URLs and tokens start empty (not written to). */
+const GENERATED_WRITE_BACK_KEY: (typeof WRITE_BACK_CREDENTIAL_NAMES)[number] = 'GENERIC_WRITE_BACK_SECRET';
 
 const attributeOf = (key: KeyDefinition): dynamodb.Attribute => ({
   name: key.name,
@@ -30,6 +36,7 @@ const attributeOf = (key: KeyDefinition): dynamodb.Attribute => ({
 export class StatefulStack extends Stack {
   readonly tables: ConcordTables;
   readonly webhookSecret: secretsmanager.Secret;
+  readonly writeBackSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -54,16 +61,33 @@ export class StatefulStack extends Stack {
       // The values are typed in by an operator; losing them with the stack would break every sender.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.writeBackSecret = new secretsmanager.Secret(this, 'WriteBackCredentials', {
+      secretName: WRITE_BACK_SECRETS_NAME,
+      description: 'Where and as whom Concord writes unified ids back into each system (API URL and token); a system left empty is not written to',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify(Object.fromEntries(WRITE_BACK_CREDENTIAL_NAMES.filter((name) => name !== GENERATED_WRITE_BACK_KEY).map((name) => [name, '']))),
+        generateStringKey: GENERATED_WRITE_BACK_KEY,
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     // What `concord --aws` needs, named after the variables it reads (README, "Configuration").
     for (const [key, table] of entries.map(([key]) => [key, this.tables[key]] as const)) {
       new CfnOutput(this, `${TABLE_ENV[key]}`.replace(/_/g, ''), { value: table.tableName, description: `${TABLE_ENV[key]} for concord --aws` });
     }
     new CfnOutput(this, 'WEBHOOKSECRETSARN', { value: this.webhookSecret.secretArn, description: 'WEBHOOK_SECRETS_ARN for concord --aws' });
+    new CfnOutput(this, 'WRITEBACKSECRETSARN', { value: this.writeBackSecret.secretArn, description: 'WRITE_BACK_SECRETS_ARN: the write-back credentials to fill in' });
 
     Validations.of(this.webhookSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         'The values are signing secrets issued by the SaaS vendors (Stripe, HubSpot, Salesforce, Zendesk, NetSuite); a rotation Lambda cannot change them on the vendor side. Operators rotate them by hand with the comma-separated "current,next" overlap that the ingest function accepts (docs/deploy.md).',
+    });
+    Validations.of(this.writeBackSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The values are API tokens and keys issued by the SaaS vendors (Salesforce, HubSpot, Stripe, Zendesk, NetSuite) for their own APIs; a rotation Lambda cannot issue them. Operators replace them when the vendor rotates them; the write-back function reads them at its next cold start.',
     });
   }
 

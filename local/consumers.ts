@@ -8,6 +8,9 @@ import { createIdentityHandler } from '../functions/identity/identity.handler';
 import { IdentityService } from '../functions/identity/identity-service';
 import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityStore } from '../functions/identity/identity.store';
+import type { UnifiedIdWriter } from '../functions/identity/writeback/ports';
+import { WriteBackLedger } from '../functions/identity/writeback/write-back-ledger.store';
+import { createWriteBackHandler, identityReaderOf } from '../functions/identity/writeback/writeback.handler';
 import { createReconcileHandler } from '../functions/reconcile/reconcile.handler';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
 import type { Clock, EventBus, IdGenerator } from '../functions/shared/ports';
@@ -22,10 +25,12 @@ export interface ConsumerDeps {
   bus: EventBus;
   clock: Clock;
   ids: IdGenerator;
+  /** The vendor adapters the write-back consumer calls (locally: pointed at the sandbox). */
+  writer: UnifiedIdWriter;
 }
 
 /** The identity engine on local ports; the CLI and the local server use the same one. */
-export const localIdentityService = (deps: ConsumerDeps): IdentityService =>
+export const localIdentityService = (deps: Omit<ConsumerDeps, 'writer'>): IdentityService =>
   new IdentityService({
     store: new IdentityStore(deps.db, deps.tables.identity),
     sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
@@ -38,4 +43,11 @@ export const localIdentityService = (deps: ConsumerDeps): IdentityService =>
 export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHandler> = {
   reconcile: (deps) => createReconcileHandler({ records: new SourceRecordStore(deps.db, deps.tables.sourceRecords), bus: deps.bus, clock: deps.clock }),
   identity: (deps) => createIdentityHandler(localIdentityService(deps)),
+  writeback: (deps) =>
+    createWriteBackHandler({
+      identity: identityReaderOf(new IdentityStore(deps.db, deps.tables.identity)),
+      ledger: new WriteBackLedger(deps.db, deps.tables.writeBack),
+      writer: deps.writer,
+      clock: deps.clock,
+    }),
 };

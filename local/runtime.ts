@@ -1,7 +1,8 @@
 /**
  * The embedded runtime behind `npm start`, the integration tests and the benchmarks: DynamoDB
  * Local, the in-process bus and queues, the consumers, and the HTTP server, wired through the same
- * ports and handlers as on AWS.
+ * ports and handlers as on AWS. The server also hosts the sandbox (fakes of the systems Concord
+ * writes unified ids back to), and the write-back adapters are pointed at it.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -21,11 +22,16 @@ import { tableNames, type TableNames } from '../functions/shared/tables';
 import { localConsumers, localIdentityService, type SqsHandler } from './consumers';
 import type { IdentityService } from '../functions/identity/identity-service';
 import { IdentityStore } from '../functions/identity/identity.store';
+import { createWriteBack } from '../functions/identity/writeback/create-write-back';
+import { writeBackTargetsOf } from '../functions/identity/writeback/write-back-config';
+import { WriteBackLedger } from '../functions/identity/writeback/write-back-ledger.store';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { LocalBus } from './local-bus';
 import { LocalQueue } from './local-queue';
 import { localSecretEnv } from './local-secrets';
+import { createSandbox, type Sandbox } from './sandbox/sandbox-server';
+import { sandboxWriteBackSettings } from './sandbox/sandbox-write-back-settings';
 import { createLocalServer } from './server';
 import { renderStatusPage } from './status-page';
 
@@ -61,6 +67,10 @@ export interface LocalRuntime {
   quarantine: QuarantineStore;
   identity: IdentityService;
   identityStore: IdentityStore;
+  /** Fakes of the write-back systems, at `${url}/<system>/…`; `GET ${url}/sandbox/<system>` lists what each was asked. */
+  sandbox: Sandbox;
+  /** Which unified id each record's system was last sent, and its answer. */
+  writeBackLedger: WriteBackLedger;
   secretEnv: NodeJS.ProcessEnv;
   /** Resolves once every queue is empty and idle. */
   drain(timeoutMs?: number): Promise<void>;
@@ -107,12 +117,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   // Consumers publish too (reconcile's notices, identity's events), so they get the bus once it exists.
   const bus = new LocalBus(routes, queues, { archivePattern, clock });
   const ids = { next: () => ulid() };
-  const consumerDeps = { db, tables, bus, clock, ids };
-  for (const name of names) {
-    queues[name].subscribe(observed(name, localConsumers[name](consumerDeps), options.onProcessed));
-    queues[name].start();
-  }
-  const identity = localIdentityService(consumerDeps);
+  const identity = localIdentityService({ db, tables, bus, clock, ids });
 
   const secretEnv = localSecretEnv(env);
   const quarantine = new QuarantineStore(db, tables.quarantine);
@@ -126,6 +131,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     ids,
     maxBodyBytes: config.maxWebhookBytes,
   });
+  const sandbox = createSandbox();
 
   let ready = false;
   const startedAt = clock.now();
@@ -145,12 +151,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     statusPage: () => renderStatusPage(health()),
     replay: (quarantineId) => ingest.replay(quarantineId),
     publish: (events) => bus.publish(events),
+    mounts: [(req, res) => sandbox.handle(req, res)],
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  // The write-back adapters reach the sandbox through this server, so they exist once it listens;
+  // until the consumers start, whatever arrives waits in its queue.
+  const writer = createWriteBack(writeBackTargetsOf(sandboxWriteBackSettings(url, env)).bySystem);
+  const consumerDeps = { db, tables, bus, clock, ids, writer };
+  for (const name of names) {
+    queues[name].subscribe(observed(name, localConsumers[name](consumerDeps), options.onProcessed));
+    queues[name].start();
+  }
   ready = true;
 
   const drain = async (timeoutMs = 30_000) => {
@@ -166,6 +183,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     // Stop accepting, then drop idle keep-alive sockets, which would otherwise hold close() open.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    sandbox.close();
     await closed;
     for (const queue of Object.values(queues)) await queue.stop();
     db.destroy();
@@ -173,7 +191,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   };
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     dynamoEndpoint,
     tables,
@@ -185,6 +203,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     quarantine,
     identity,
     identityStore: new IdentityStore(db, tables.identity),
+    sandbox,
+    writeBackLedger: new WriteBackLedger(db, tables.writeBack),
     secretEnv,
     drain,
     stop,

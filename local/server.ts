@@ -1,6 +1,7 @@
 /**
  * The one HTTP server of the local runtime: webhooks (through the very Lambda handler, fed API
- * Gateway v2 events), quarantine replay for the CLI, health and the status page.
+ * Gateway v2 events), quarantine replay for the CLI, health, the status page, and what the runtime
+ * mounts on it (the sandbox of the write-back systems).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -21,6 +22,8 @@ export interface LocalServerDeps {
   replay: (quarantineId: string) => Promise<{ kind: string }>;
   /** Puts events on the in-process bus: what EventBridge's PutEvents is to the CLI on AWS. */
   publish: (events: readonly BusEvent[]) => Promise<void>;
+  /** More handlers on this server (the sandbox), asked in turn for paths it does not serve itself; true when served. */
+  mounts?: readonly ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>)[];
 }
 
 const PublishRequest = z.object({
@@ -124,5 +127,6 @@ const route = async (deps: LocalServerDeps, req: IncomingMessage, res: ServerRes
     return void res.end(html);
   }
   if (webhook) return sendJson(res, 405, { error: 'method-not-allowed', detail: 'webhooks are delivered with POST' }, { allow: 'POST' });
+  for (const mount of deps.mounts ?? []) if (await mount(req, res)) return;
   sendJson(res, 404, { error: 'not-found', detail: `nothing at ${req.method} ${path}` });
 };

@@ -7,6 +7,7 @@ export const renderStatusPage = (health: Record<string, unknown> | undefined): s
 </head><body>
 <h1>Concord is running locally</h1>
 <p>Webhooks are accepted at <code>POST /webhooks/&lt;system&gt;</code> for salesforce, hubspot, stripe, zendesk, netsuite and generic.
+Unified ids are written back into fakes of each system: <a href="/sandbox">/sandbox</a> lists them, <code>/sandbox/&lt;system&gt;</code> shows every request one was asked and the records it holds.
 Health: <a href="/health">/health</a>. Inspect data with <code>npm run concord -- quarantine list</code> and <code>npm run concord -- records</code>.</p>
 <h2>Runtime</h2>
 <pre>${escapeHtml(JSON.stringify(health ?? { status: 'starting' }, null, 2))}</pre>

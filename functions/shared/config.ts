@@ -21,6 +21,7 @@ export const TABLE_ENV: Record<keyof TableNames, string> = {
   quarantine: 'QUARANTINE_TABLE',
   identity: 'IDENTITY_TABLE',
   idempotency: 'IDEMPOTENCY_TABLE',
+  writeBack: 'WRITE_BACK_TABLE',
 };
 
 const Env = z.object({
@@ -30,8 +31,11 @@ const Env = z.object({
   QUARANTINE_TABLE: z.string().optional(),
   IDENTITY_TABLE: z.string().optional(),
   IDEMPOTENCY_TABLE: z.string().optional(),
+  WRITE_BACK_TABLE: z.string().optional(),
   /** On AWS: a Secrets Manager secret holding `{ "<ENV NAME>": "secret[,next secret]" }`. */
   WEBHOOK_SECRETS_ARN: z.string().optional(),
+  /** On AWS: a Secrets Manager secret holding the write-back settings (functions/identity/writeback/write-back-config.ts). */
+  WRITE_BACK_SECRETS_ARN: z.string().optional(),
   /** Largest webhook body accepted, in bytes. */
   MAX_WEBHOOK_BYTES: z.coerce.number().int().positive().default(1_048_576),
 });
@@ -40,6 +44,7 @@ export interface RuntimeConfig {
   eventBusName: string;
   tables: TableNames;
   webhookSecretsArn: string | undefined;
+  writeBackSecretsArn: string | undefined;
   maxWebhookBytes: number;
 }
 
@@ -53,8 +58,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       quarantine: parsed.QUARANTINE_TABLE ?? defaults.quarantine,
       identity: parsed.IDENTITY_TABLE ?? defaults.identity,
       idempotency: parsed.IDEMPOTENCY_TABLE ?? defaults.idempotency,
+      writeBack: parsed.WRITE_BACK_TABLE ?? defaults.writeBack,
     },
     webhookSecretsArn: parsed.WEBHOOK_SECRETS_ARN,
+    writeBackSecretsArn: parsed.WRITE_BACK_SECRETS_ARN,
     maxWebhookBytes: parsed.MAX_WEBHOOK_BYTES,
   };
 };

@@ -3,7 +3,7 @@
  * route into an EventBridge rule targeting the consumer's SQS queue; the local bus applies the
  * same patterns with EventBridge's semantics. A stack test proves the two agree.
  */
-import { RECONCILE_EVENT_SOURCE, STORED_DETAIL_TYPE } from './bus-envelope';
+import { IDENTITY_EVENT_SOURCE, RECONCILE_EVENT_SOURCE, STORED_DETAIL_TYPE } from './bus-envelope';
 import { INGEST_EVENT_SOURCE } from './canonical';
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
@@ -38,6 +38,16 @@ export const consumers = {
     batchSize: 10,
     functionTimeoutSeconds: 60,
   },
+  writeback: {
+    entry: 'functions/identity/writeback/writeback.handler.ts',
+    description: "Writes each record's unified id back into its source system; refusals are recorded and logged, outages retried",
+    // Six times the function's timeout, as Lambda advises for SQS: a batch that retries inside is not received twice.
+    visibilityTimeoutSeconds: 360,
+    // A vendor outage is retried for about an hour (10 receives, 6 minutes apart) before the DLQ keeps the event for redrive.
+    maxReceiveCount: 10,
+    batchSize: 10,
+    functionTimeoutSeconds: 60,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;
@@ -65,6 +75,12 @@ export const routes: readonly Route[] = [
     description: 'Every stored source record goes to identity: matching, relations, golden records',
     pattern: { source: [RECONCILE_EVENT_SOURCE], 'detail-type': [STORED_DETAIL_TYPE] },
     target: 'identity',
+  },
+  {
+    name: 'identity-changes-to-writeback',
+    description: 'Links, merges and unmerges change the unified id a record carries: write it back into its system',
+    pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.linked', 'identity.merged', 'identity.unmerged'] },
+    target: 'writeback',
   },
 ];
 

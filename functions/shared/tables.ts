@@ -50,6 +50,11 @@ export const tables = {
     partitionKey: { name: 'id', type: 'S' },
     timeToLiveAttribute: 'expiration',
   },
+  writeBack: {
+    logicalName: 'WriteBack',
+    description: 'Per source record: the unified id last written back into its system, and what the system answered',
+    partitionKey: { name: 'sourceKey', type: 'S' },
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof tables;

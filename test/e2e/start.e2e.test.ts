@@ -69,12 +69,21 @@ describe('npm start', () => {
     expect(stdout).toMatch(/Lifecycle: (lead|prospect|customer|expanded|churned)/);
   });
 
+  it("writes every record's unified id back into the five systems' sandboxes, which list what they were asked", async () => {
+    const summary = /Write-back: (\d+) unified ids written to (\d+) systems/.exec(output);
+    expect(Number(summary?.[1])).toBeGreaterThan(12);
+    expect(Number(summary?.[2])).toBe(5);
+    const listing = (await (await fetch(`http://127.0.0.1:${port}/sandbox/hubspot`)).json()) as { requests: { method: string; response?: { status: number } }[] };
+    expect(listing.requests.filter((r) => r.method === 'PATCH' && r.response?.status === 200).length).toBeGreaterThan(0);
+  });
+
   it('answers /health with the queues drained and nothing dead-lettered', async () => {
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
       status: string;
       queues: { reconcile: { depth: number; deadLetters: number; deleted: number }; identity: { depth: number; deadLetters: number } };
     };
-    expect(health).toMatchObject({ status: 'ok', queues: { reconcile: { depth: 0, deadLetters: 0 }, identity: { depth: 0, deadLetters: 0 } } });
+    const drained = { depth: 0, deadLetters: 0 };
+    expect(health).toMatchObject({ status: 'ok', queues: { reconcile: drained, identity: drained, writeback: drained } });
     expect(health.queues.reconcile.deleted).toBeGreaterThan(100);
   });
 

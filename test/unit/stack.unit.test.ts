@@ -251,6 +251,25 @@ describe('the Concord stacks', () => {
       expect(text).not.toMatch(/Quarantine|Idempotency/);
     });
 
+    it('lets the writeback consumer read the identity graph and the write-back credentials, and write only its ledger', () => {
+      const role = stacks.concord.consumers.writeback.function.role;
+      const statements = statementsOf(role);
+      const actionsOn = (table: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(table)).flatMap((s) => [s.Action].flat());
+      expect(actionsOn('Identity').length).toBeGreaterThan(0);
+      expect(actionsOn('Identity').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+      expect(actionsOn('WriteBack')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+      expect(actionsOf(role)).toContain('secretsmanager:GetSecretValue');
+      expect(actionsOf(role)).not.toContain('events:PutEvents');
+      expect(JSON.stringify(statements)).not.toMatch(/SourceRecords|Quarantine|Idempotency|WebhookSecrets/);
+    });
+
+    it('gives only the writeback consumer the write-back credentials', () => {
+      const functions = Object.values(app.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+      const holders = functions.filter((f) => JSON.stringify(f.Properties.Environment).includes('WRITE_BACK_SECRETS_ARN'));
+      expect(holders.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME)).toEqual(['concord-writeback']);
+      data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Name: 'concord/write-back-credentials' }) });
+    });
+
     it('lets the ingest function read the secret and write the bus, quarantine and idempotency tables', () => {
       const actions = actionsOf(stacks.concord.webhookApi.ingest.role);
       expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'secretsmanager:GetSecretValue', 'dynamodb:PutItem']));

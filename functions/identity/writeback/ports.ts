@@ -1,7 +1,7 @@
 /**
  * The outbound ports of identity: writing a record's unified ID back into its source system, and
  * asking a source system to erase a record. Vendor adapters (./vendors/) implement both; callers
- * (the reconcile and erasure flows) see only these types.
+ * (the writeback consumer, writeback.handler.ts, and the erasure flow) see only these types.
  *
  * Delivery is at-least-once, so every call carries an idempotency key derived from business
  * identity and doing a call twice must be harmless. A vendor's refusal or outage is an expected
