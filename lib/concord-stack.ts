@@ -86,6 +86,8 @@ export class ConcordStack extends Stack {
     // What only one consumer needs to know, on top of `environment`.
     const consumerEnvironment: Partial<Record<ConsumerName, Record<string, string>>> = {
       writeback: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
+      // Erasure: a privacy deletion at one source asks every other system to erase the person.
+      identity: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
     };
 
     // Typed by ConsumerName: a consumer added to the routing table does not compile until its
@@ -95,10 +97,13 @@ export class ConcordStack extends Stack {
         grantTableData(tables.sourceRecords, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
       },
+      // Erasing a person after a privacy deletion blanks their other source records and asks
+      // their systems (with the write-back credentials) to erase them too.
       identity: (fn) => {
-        grantTableData(tables.sourceRecords, fn, 'read');
+        grantTableData(tables.sourceRecords, fn, 'readWrite');
         grantTableData(tables.identity, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
+        props.writeBackSecret.grantRead(fn.role);
       },
       // Reads the graph, writes only its ledger; publishes nothing.
       writeback: (fn) => {

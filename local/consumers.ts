@@ -8,7 +8,8 @@ import { createIdentityHandler } from '../functions/identity/identity.handler';
 import { IdentityService } from '../functions/identity/identity-service';
 import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityStore } from '../functions/identity/identity.store';
-import type { UnifiedIdWriter } from '../functions/identity/writeback/ports';
+import type { WriteBack } from '../functions/identity/writeback/ports';
+import { PersonEraser } from '../functions/identity/erase-person';
 import { WriteBackLedger } from '../functions/identity/writeback/write-back-ledger.store';
 import { createWriteBackHandler, identityReaderOf } from '../functions/identity/writeback/writeback.handler';
 import { createReconcileHandler } from '../functions/reconcile/reconcile.handler';
@@ -25,8 +26,8 @@ export interface ConsumerDeps {
   bus: EventBus;
   clock: Clock;
   ids: IdGenerator;
-  /** The vendor adapters the write-back consumer calls (locally: pointed at the sandbox). */
-  writer: UnifiedIdWriter;
+  /** The vendor adapters the write-back consumer calls, and erasure asks (locally: pointed at the sandbox). */
+  writer: WriteBack;
 }
 
 /** The identity engine on local ports; the CLI and the local server use the same one. */
@@ -42,7 +43,19 @@ export const localIdentityService = (deps: Omit<ConsumerDeps, 'writer'>): Identi
 
 export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHandler> = {
   reconcile: (deps) => createReconcileHandler({ records: new SourceRecordStore(deps.db, deps.tables.sourceRecords), bus: deps.bus, clock: deps.clock }),
-  identity: (deps) => createIdentityHandler(localIdentityService(deps)),
+  identity: (deps) => {
+    const identity = localIdentityService(deps);
+    const eraser = new PersonEraser({
+      store: new IdentityStore(deps.db, deps.tables.identity),
+      identity,
+      sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
+      erasures: new ErasureStore(deps.db, deps.tables.identity),
+      requester: deps.writer,
+      clock: deps.clock,
+      ids: deps.ids,
+    });
+    return createIdentityHandler(identity, eraser);
+  },
   writeback: (deps) =>
     createWriteBackHandler({
       identity: identityReaderOf(new IdentityStore(deps.db, deps.tables.identity)),

@@ -206,6 +206,22 @@ export class PersonEraser {
   }
 
   /**
+   * A source system erased one of a person's records (a HubSpot privacy deletion): the person is
+   * erased everywhere, as `concord erase` would do. It must run before identity forgets the
+   * record's match input, as the tombstones need its values. Nothing happens (undefined) when
+   * identity holds nothing of the record, or an erasure of the person exists already: Concord's
+   * own erasure blanks records the same way, and its log is written first.
+   */
+  async eraseAfterSourceErased(sourceKey: string, by: string): Promise<ErasureOutcome | undefined> {
+    const [match] = await this.deps.store.getMatchRecords([sourceKey]);
+    if (match?.kind !== 'person' || match.input === undefined) return undefined;
+    const entity = await this.deps.identity.entityOf(sourceKey);
+    if (!entity) return undefined;
+    if (await this.deps.erasures.getLog(erasureIdFor(entity.unifiedId))) return undefined;
+    return this.erasePerson(sourceKey, { by, reason: `${sourceKey} was erased at its source (a privacy deletion): the person is erased everywhere` });
+  }
+
+  /**
    * A person's email names the records the live matcher would block together on it; of those,
    * the active ones whose mailbox is this one. They must all be one person: two entities sharing
    * the address is for a person to sort out (name the unified id instead).

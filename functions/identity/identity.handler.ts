@@ -18,13 +18,18 @@ import { systemClock } from '../shared/ports';
 import { SourceRecordStore } from '../reconcile/source-record.store';
 import { IdentityService } from './identity-service';
 import { ErasureStore } from './erasure.store';
+import { PersonEraser } from './erase-person';
+import { writeBackFromSecret } from './writeback/write-back-from-secret';
 import { IdentityStore } from './identity.store';
 
 const logger = new Logger({ serviceName: 'concord-identity' });
 
-export const createIdentityHandler = (identity: IdentityService) => async (sqsEvent: SQSEvent): Promise<SQSBatchResponse> => {
+/** Erases a person everywhere when a source system erased one of their records. */
+export type SourceErasureHandler = Pick<PersonEraser, 'eraseAfterSourceErased'>;
+
+export const createIdentityHandler = (identity: IdentityService, eraser?: SourceErasureHandler) => async (sqsEvent: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: string[] = [];
-  const bySourceKey = new Map<string, { entityType: string; messageIds: string[] }>();
+  const bySourceKey = new Map<string, { entityType: string; system: string; erased: boolean; messageIds: string[] }>();
   for (const message of sqsEvent.Records) {
     const parsed = StoredEventEnvelope.safeParse(parseJsonBody(message.body));
     if (!parsed.success) {
@@ -32,14 +37,21 @@ export const createIdentityHandler = (identity: IdentityService) => async (sqsEv
       failures.push(message.messageId);
       continue;
     }
-    const { sourceKey, entityType } = parsed.data.detail;
-    bySourceKey.set(sourceKey, { entityType, messageIds: [...(bySourceKey.get(sourceKey)?.messageIds ?? []), message.messageId] });
+    const { sourceKey, entityType, sourceSystem, status } = parsed.data.detail;
+    const seen = bySourceKey.get(sourceKey);
+    bySourceKey.set(sourceKey, { entityType, system: sourceSystem, erased: (seen?.erased ?? false) || status === 'erased', messageIds: [...(seen?.messageIds ?? []), message.messageId] });
   }
   // One record at a time: records in one batch often belong to one customer, and matching them
   // concurrently would only make them retry on each other's entity writes.
   const affected = new Map<string, string[]>();
-  for (const [sourceKey, { entityType, messageIds }] of bySourceKey) {
+  for (const [sourceKey, { entityType, system, erased, messageIds }] of bySourceKey) {
     try {
+      // A privacy deletion at the source erases the person everywhere, while identity still holds
+      // the values its tombstones need; matching then finds the record forgotten.
+      if (erased && entityType === 'person' && eraser) {
+        const erasure = await eraser.eraseAfterSourceErased(sourceKey, `${system} privacy deletion`);
+        if (erasure) logger.info('person erased after a privacy deletion at the source', { sourceKey, outcome: erasure.kind });
+      }
       const outcome = await identity.processSourceRecord(sourceKey, entityType);
       logger.debug('identity processed', { sourceKey, outcome });
       for (const id of outcome.affected) affected.set(id, [...(affected.get(id) ?? []), ...messageIds]);
@@ -69,17 +81,22 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   if (!cached) {
     const config = readConfig();
     const db = createDocumentClient();
-    cached = createIdentityHandler(
-      new IdentityService({
-        store: new IdentityStore(db, config.tables.identity),
-        sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
-        erasures: new ErasureStore(db, config.tables.identity),
-        bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
-        clock: systemClock,
-        ids: { next: () => ulid() },
-        log: (message, detail) => logger.warn(message, detail ?? {}),
-      }),
-    );
+    const store = new IdentityStore(db, config.tables.identity);
+    const sourceRecords = new SourceRecordStore(db, config.tables.sourceRecords);
+    const erasures = new ErasureStore(db, config.tables.identity);
+    const ids = { next: () => ulid() };
+    const identity = new IdentityService({
+      store,
+      sourceRecords,
+      erasures,
+      bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
+      clock: systemClock,
+      ids,
+      log: (message, detail) => logger.warn(message, detail ?? {}),
+    });
+    // A privacy deletion at a source asks every other system holding the person to erase too.
+    const { writeBack } = await writeBackFromSecret(config.writeBackSecretsArn);
+    cached = createIdentityHandler(identity, new PersonEraser({ store, identity, sourceRecords, erasures, requester: writeBack, clock: systemClock, ids }));
   }
   return cached(event);
 };

@@ -263,10 +263,12 @@ describe('the Concord stacks', () => {
       expect(JSON.stringify(statements)).not.toMatch(/SourceRecords|Quarantine|Idempotency|WebhookSecrets/);
     });
 
-    it('gives only the writeback consumer the write-back credentials', () => {
+    it('gives the write-back credentials only to the functions that call vendors: write-back, and identity (erasure requests)', () => {
       const functions = Object.values(app.findResources('AWS::Lambda::Function') as Record<string, Resource>);
       const holders = functions.filter((f) => JSON.stringify(f.Properties.Environment).includes('WRITE_BACK_SECRETS_ARN'));
-      expect(holders.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME)).toEqual(['concord-writeback']);
+      expect(holders.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['concord-identity', 'concord-writeback']);
+      expect(actionsOf(stacks.concord.consumers.identity.function.role)).toContain('secretsmanager:GetSecretValue');
+      expect(actionsOf(stacks.concord.consumers.reconcile.function.role)).not.toContain('secretsmanager:GetSecretValue');
       data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Name: 'concord/write-back-credentials' }) });
     });
 

@@ -10,7 +10,6 @@
  * the dead-letter queue keeps it. A vendor's refusal for good is recorded in the ledger and
  * logged as an error for a person to fix; retrying it would change nothing.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -19,8 +18,7 @@ import { readConfig } from '../../shared/config';
 import { parseJsonBody } from '../../shared/json-body';
 import { systemClock } from '../../shared/ports';
 import { IdentityStore } from '../identity.store';
-import { createWriteBack } from './create-write-back';
-import { writeBackTargetsOf } from './write-back-config';
+import { writeBackFromSecret } from './write-back-from-secret';
 import { WriteBackLedger } from './write-back-ledger.store';
 import { IdentityChangeEnvelope, recordsTouchedBy } from './write-back-plan';
 import { writeBackRecord, type IdentityReader, type RecordOutcome, type WriteBackDeps } from './write-back-record';
@@ -92,25 +90,18 @@ export const createWriteBackHandler =
     return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
   };
 
-/** Read once per cold start: a rotated credential reaches the function with its next cold start. */
-const loadSettings = async (secretArn: string | undefined): Promise<Record<string, string | undefined>> => {
-  if (secretArn === undefined) return process.env;
-  const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
-  return { WRITE_BACK_TIMEOUT_MS: process.env.WRITE_BACK_TIMEOUT_MS, ...z.record(z.string(), z.string()).parse(JSON.parse(SecretString ?? '{}')) };
-};
-
 let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   if (!cached) {
     const config = readConfig();
     const db = createDocumentClient();
-    const targets = writeBackTargetsOf(await loadSettings(config.writeBackSecretsArn));
-    if (targets.incomplete.length > 0) logger.warn('write-back settings are incomplete; these systems are skipped', { systems: targets.incomplete });
+    const { writeBack, incomplete } = await writeBackFromSecret(config.writeBackSecretsArn);
+    if (incomplete.length > 0) logger.warn('write-back settings are incomplete; these systems are skipped', { systems: incomplete });
     cached = createWriteBackHandler({
       identity: identityReaderOf(new IdentityStore(db, config.tables.identity)),
       ledger: new WriteBackLedger(db, config.tables.writeBack),
-      writer: createWriteBack(targets.bySystem),
+      writer: writeBack,
       clock: systemClock,
     });
   }

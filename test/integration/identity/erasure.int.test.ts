@@ -282,6 +282,34 @@ describe('a vendor privacy deletion', () => {
   });
 });
 
+describe('a HubSpot privacy deletion arriving through the live pipeline', () => {
+  it('erases the person everywhere: every member blanked, tombstones from what identity matched on, every system asked, logged and audited', async () => {
+    // given a person with a HubSpot contact and a record in another system (candidates 0–3 are other tests')
+    const person = candidates.slice(4).find((p) => p.records.some((r) => r.sourceSystem === 'hubspot') && p.records.some((r) => r.sourceSystem !== 'hubspot'));
+    expect(person).toBeDefined();
+    const contact = person!.records.find((r) => r.sourceSystem === 'hubspot')!;
+    const others = person!.records.filter((r) => r.sourceSystem !== 'hubspot');
+
+    // when HubSpot sends the contact's deletion and privacy deletion, signed, to the webhook
+    const sent = await sendChanges(runtime.url, { hubspot: [{ entityType: 'person', externalId: contact.externalId, fields: {}, changeKind: 'erase', occurredAt: new Date() }] }, { secretEnv: runtime.secretEnv, now: new Date() });
+    expect(sent.filter((r) => r.status !== 202)).toEqual([]);
+    await runtime.drain(120_000);
+
+    // then the person's other records are blank too, and the email each held is tombstoned
+    for (const r of await runtime.sourceRecords.getMany(person!.records.map((x) => x.sourceKey))) expect(r).toMatchObject({ status: 'erased', fields: {} });
+    for (const r of person!.records) if (typeof r.fields.email === 'string') expect(await erasures.isTombstoned({ email: r.fields.email })).toBe(true);
+    // and the erasure is the person's, requested by HubSpot's privacy deletion, with every system asked
+    const log = await erasures.getLog(erasureIdFor(person!.entity.unifiedId));
+    expect(log).toMatchObject({ status: 'erased', requestedAs: 'source-key', by: 'hubspot privacy deletion' });
+    for (const other of others) {
+      const member = log!.members.find((m) => m.sourceKey === other.sourceKey)!;
+      expect(['done', 'skipped']).toContain(member.status);
+      if (member.status === 'done') expect(runtime.sandbox.requests(other.sourceSystem).some((q) => q.path.includes(other.externalId) && q.method === member.request?.method)).toBe(true);
+    }
+    expect((await store.auditOf(person!.entity.unifiedId)).some((e) => String(e.action) === 'erase' && e.by === 'hubspot privacy deletion')).toBe(true);
+  });
+});
+
 describe('what it refuses', () => {
   it('does not erase an account, and says nobody is named by an unknown id or email', async () => {
     const account = latestRecords(world).records.find((r) => r.entityType === 'account')!;
