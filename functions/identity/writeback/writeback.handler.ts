@@ -12,7 +12,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { createDocumentClient } from '../../shared/aws/dynamo';
 import { readConfig } from '../../shared/config';
 import { parseJsonBody } from '../../shared/json-body';
