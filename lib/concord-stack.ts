@@ -18,7 +18,8 @@ import {
   type ConsumerDefinition,
   type ConsumerName,
 } from '../functions/shared/routing';
-import type { ConcordFunction } from './concord-function';
+import { ConcordFunction } from './concord-function';
+import { deadLetterQueue } from './queues';
 import { toCdkEventPattern } from './event-pattern';
 import { SalesforceRelay } from './salesforce-relay';
 import { SqsConsumer } from './sqs-consumer';
@@ -58,6 +59,8 @@ export class ConcordStack extends Stack {
   readonly rules: Record<string, events.Rule>;
   readonly webhookApi: WebhookApi;
   readonly webhookSecret: secretsmanager.ISecret;
+  /** The nightly model training function. */
+  readonly training: ConcordFunction;
   readonly salesforceRelay: SalesforceRelay | undefined;
 
   constructor(scope: Construct, id: string, props: ConcordStackProps) {
@@ -162,6 +165,25 @@ export class ConcordStack extends Stack {
       // The relay only ever adds quarantine entries.
       grantTableData(tables.quarantine, relay, 'write');
     }
+
+    // Nightly: the matcher learns from the store's own records and people's decisions.
+    const trainingFailures = deadLetterQueue(this, 'TrainingDeadLetterQueue');
+    this.training = new ConcordFunction(this, 'Training', {
+      entry: 'functions/identity/train.handler.ts',
+      description: 'Trains the account and person match models on the stored records, nightly',
+      serviceName: 'concord-train',
+      // Scans every match record and runs EM twice: minutes and gigabytes at a million records.
+      timeout: Duration.minutes(15),
+      memorySize: 4096,
+      environment,
+      deadLetterQueue: trainingFailures,
+    });
+    grantTableData(tables.identity, this.training, 'readWrite');
+    new events.Rule(this, 'NightlyTraining', {
+      description: 'Trains the match models every night at 03:00 UTC',
+      schedule: events.Schedule.cron({ minute: '0', hour: '3' }),
+      targets: [new targets.LambdaFunction(this.training.fn, { deadLetterQueue: trainingFailures, retryAttempts: 1 })],
+    });
 
     new CfnOutput(this, 'WebhookBaseUrl', { value: this.webhookApi.url, description: 'Base URL of the webhook API' });
     for (const system of SourceSystem.options) {

@@ -68,8 +68,9 @@ describe('the Concord stacks', () => {
       expect(onBus).toHaveLength(routes.length);
     });
 
-    it('names each rule after its route', () => {
-      const ids = Object.keys(app.findResources('AWS::Events::Rule')).sort();
+    it('names each rule on the bus after its route', () => {
+      const onBus = Object.entries(app.findResources('AWS::Events::Rule') as Record<string, Resource>).filter(([, r]) => r.Properties.EventBusName !== undefined);
+      const ids = onBus.map(([id]) => id).sort();
       expect(ids).toEqual(routes.map((r) => `Route${r.name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}`).sort());
     });
 
@@ -227,6 +228,16 @@ describe('the Concord stacks', () => {
     });
   });
 
+  describe('nightly training', () => {
+    it('runs the training function at 03:00 UTC, with failures kept in a dead-letter queue', () => {
+      app.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TrainingFunction'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })]),
+      });
+      app.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 900, Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'concord-train' }) } });
+    });
+  });
+
   describe('least privilege', () => {
     const statementsOf = (role: IConstruct): { Action: string | string[]; Resource: unknown }[] => {
       const policies = Object.values(app.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
@@ -263,6 +274,12 @@ describe('the Concord stacks', () => {
       expect(JSON.stringify(statements)).not.toMatch(/SourceRecords|Quarantine|Idempotency|WebhookSecrets/);
     });
 
+    it('lets the nightly training read and write only the identity table, and publish nothing', () => {
+      const statements = statementsOf(stacks.concord.training.role);
+      expect(JSON.stringify(statements)).toMatch(/Identity/);
+      expect(JSON.stringify(statements)).not.toMatch(/SourceRecords|Quarantine|Idempotency|WriteBack|WebhookSecrets/);
+      expect(actionsOf(stacks.concord.training.role)).not.toContain('events:PutEvents');
+    });
     it('gives the write-back credentials only to the functions that call vendors: write-back, and identity (erasure requests)', () => {
       const functions = Object.values(app.findResources('AWS::Lambda::Function') as Record<string, Resource>);
       const holders = functions.filter((f) => JSON.stringify(f.Properties.Environment).includes('WRITE_BACK_SECRETS_ARN'));
