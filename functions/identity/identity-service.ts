@@ -69,7 +69,16 @@ export type ProcessOutcome = (
   | { kind: 'missing' }
   | { kind: 'unchanged'; unifiedId?: string }
   | { kind: 'related' }
-  | { kind: 'processed'; unifiedId?: string; joined?: string; founded: boolean; merges: string[]; proposals: string[] }
+  | {
+      kind: 'processed';
+      unifiedId?: string;
+      joined?: string;
+      founded: boolean;
+      merges: string[];
+      proposals: string[];
+      /** A likely match was still being linked elsewhere when this record was decided. */
+      unsettled?: boolean;
+    }
 ) & {
   /** Entities whose views depend on the record: rebuilt by the caller, once per batch. */
   affected: string[];
@@ -162,10 +171,13 @@ export class IdentityService {
     const kind = matchKindOf(record.entityType);
     // Deals, subscriptions, tickets and people refer to an account: its views depend on them.
     if (kind === undefined) return { kind: 'related', affected: await this.relateToAccount(record) };
-    const [related, outcome] = await Promise.all([
-      this.relateToAccount(record),
-      this.withRetries(async (attempt) => this.matchRecord(record, kind, attempt === 1 && stored ? stored : await this.deps.store.recordState(sourceKey))),
-    ]);
+    const matching = async (): Promise<ProcessOutcome> => {
+      const first = await this.withRetries(async (attempt) => this.matchRecord(record, kind, attempt === 1 && stored ? stored : await this.deps.store.recordState(sourceKey)));
+      if (first.kind !== 'processed' || !first.unsettled) return first;
+      const again = await this.withRetries(async () => this.matchRecord(record, kind, await this.deps.store.recordState(sourceKey), { lookAgain: true }));
+      return { ...again, affected: [...new Set([...first.affected, ...again.affected])] };
+    };
+    const [related, outcome] = await Promise.all([this.relateToAccount(record), matching()]);
     return { ...outcome, affected: [...new Set([...outcome.affected, ...related])] };
   }
 
@@ -176,7 +188,7 @@ export class IdentityService {
    * transaction. Its blocking keys are written before the transaction, so a record processed
    * after this one commits always finds it.
    */
-  private async matchRecord(record: SourceRecord, kind: EntityKind, stored: RecordState): Promise<ProcessOutcome> {
+  private async matchRecord(record: SourceRecord, kind: EntityKind, stored: RecordState, options: { lookAgain?: boolean } = {}): Promise<ProcessOutcome> {
     const at = this.deps.clock.now().toISOString();
     const existing = stored.match;
     // Events an earlier attempt wrote but did not publish (it crashed in between) go first.
@@ -190,7 +202,7 @@ export class IdentityService {
       existing.sourceVersion === record.version &&
       existing.active === (record.status === 'active' && prepared !== undefined) &&
       existing.blockKeys.join('\n') === blockKeys.join('\n');
-    if (unchanged) return { kind: 'unchanged', unifiedId: existing.unifiedId, affected: [] };
+    if (unchanged && !options.lookAgain) return { kind: 'unchanged', unifiedId: existing.unifiedId, affected: [] };
 
     // A record never linked that carries an erased person's email or phone stays out, as if erased
     // on arrival: a replayed or re-created record must not bring the person back.
@@ -239,9 +251,17 @@ export class IdentityService {
         const m = byKey.get(k);
         return m?.input ? [this.prepared(m.sourceKey, m.sourceVersion, m.input)] : [];
       });
-      return { candidateItems, loaded, sample };
+      // Records in the blocks whose state this decision saw final: linked, deleted or erased.
+      const settled = new Set([
+        record.sourceKey,
+        ...members.filter((k) => {
+          const m = byKey.get(k);
+          return m !== undefined && (!m.active || m.unifiedId !== undefined);
+        }),
+      ]);
+      return { candidateItems, loaded, sample, settled };
     })();
-    const [, { candidateItems, loaded, sample }] = await Promise.all([writing, reading]);
+    const [, { candidateItems, loaded, sample, settled }] = await Promise.all([writing, reading]);
     const graph = loaded.graph;
     const views = new Map<string, EntityView>();
     for (const [id, e] of loaded.items) if (e.status === 'active') views.set(id, { unifiedId: id, members: e.members, trustedIds: e.trustedIds });
@@ -249,9 +269,13 @@ export class IdentityService {
       const holder = resolveId(graph, c.unifiedId as string);
       const entity = holder === undefined ? undefined : graph.entities.get(holder);
       // A pointer not (yet) confirmed by the entity's members is a record still being linked.
-      if (!entity?.members.includes(c.sourceKey)) return [];
+      if (!entity?.members.includes(c.sourceKey)) {
+        settled.delete(c.sourceKey);
+        return [];
+      }
       return [{ record: this.prepared(c.sourceKey, c.sourceVersion, c.input as MatchInput), unifiedId: entity.unifiedId }];
     });
+    const scorer = await this.scorerFor(kind);
     const decision = decideIncremental({
       record: prepared,
       currentEntity: current ? { unifiedId: current.unifiedId, members: current.members, trustedIds: current.trustedIds } : undefined,
@@ -260,9 +284,10 @@ export class IdentityService {
       entities: views,
       cannotLink,
       mustLink,
-      scorer: await this.scorerFor(kind),
+      scorer,
       thresholds: this.thresholds,
     });
+
 
     // Apply: join or found, then merges, as one graph change.
     let state: IdentityGraph = graph;
@@ -299,6 +324,7 @@ export class IdentityService {
     const pointers = new Map<string, string>();
     for (const e of changed) if (e.status === 'active') for (const k of e.members) if (graph.entityOf.get(k) !== e.unifiedId) pointers.set(k, e.unifiedId);
     const finalId = resolveId(state, holder) as string;
+    let unsettled = false;
     const proposals = this.proposalsFor(kind, record.sourceKey, finalId, decision.proposals, at);
     await this.commit(
       {
@@ -311,7 +337,14 @@ export class IdentityService {
         events: eventsToBus(events, proposals.map((p) => ({ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.mergeProposed', detail: p }))),
       },
       [],
-      Promise.all(proposals.map((p) => this.deps.store.putProposal(p))),
+      async () => {
+        // Two records of one customer processed at once may each decide before the other is
+        // linked, and found two entities. So each reads its blocks again once committed: the one
+        // that commits second finds the other there, linked (blocks are written before the
+        // commit), and looks again. Nothing new in the blocks: nothing to look at again.
+        const [after] = await Promise.all([this.deps.store.blockMembers(kind, blockKeys), ...proposals.map((p) => this.deps.store.putProposal(p))]);
+        unsettled = after.members.some((k) => !settled.has(k));
+      },
     );
     return {
       affected: [finalId],
@@ -321,6 +354,7 @@ export class IdentityService {
       founded: current === undefined && decision.join === undefined,
       merges: merges.map((m) => m.mergeId),
       proposals: proposals.map((p) => p.proposalId),
+      ...(unsettled ? { unsettled } : {}),
     };
   }
 
@@ -667,12 +701,12 @@ export class IdentityService {
 
   /**
    * Writes a change, then publishes its events and clears them from the outbox. `alongside` is
-   * work that may run with the publishing (storing proposals the events announce).
+   * work that runs after the write, with the publishing.
    */
-  private async commit(change: GraphWrite, extra: Parameters<IdentityStore['writeGraph']>[1], alongside?: Promise<unknown>): Promise<void> {
+  private async commit(change: GraphWrite, extra: Parameters<IdentityStore['writeGraph']>[1], alongside?: () => Promise<void>): Promise<void> {
     await this.deps.store.writeGraph(change, extra);
     const written = change.events.length > 0 ? [{ id: change.outboxId, events: [...change.events] }] : [];
-    await Promise.all([this.publishOutbox(change.outboxScope, written), alongside]);
+    await Promise.all([this.publishOutbox(change.outboxScope, written), alongside?.()]);
   }
 
   /** Publishes events a change left in its outbox (this run's, or one a crash interrupted). */

@@ -10,6 +10,7 @@ import { generateWorld } from '../../../bench/generate/world';
 import { latestRecords } from '../../../bench/generate/latest-records';
 import type { LocalRuntime } from '../../../local/runtime';
 import { createDocumentClient } from '../../../functions/shared/aws/dynamo';
+import { formatSourceVersion } from '../../../functions/shared/canonical';
 import { sendChanges } from '../../../local/send-webhooks';
 import { startTestRuntime } from '../../support/runtime';
 
@@ -168,5 +169,32 @@ describe('the nightly training job', () => {
       }
     }
     expect(outcomes.some((o) => o.status === 'trained')).toBe(true);
+  });
+});
+
+describe('two records of one person arriving at once', () => {
+  it('end in one entity, though each was decided while the other was still being linked', async () => {
+    // given a new person's records in two systems, stored at the same moment
+    const at = new Date();
+    const person = { firstName: 'Marisol', lastName: 'Quintanilla-Reyes', email: 'marisol.qr@brightwater-analytics.example', phone: '+1 415 555 0199' };
+    const keys = await Promise.all(
+      (['salesforce', 'hubspot'] as const).map(async (system, n) => {
+        const externalId = `race-${system}-${at.getTime()}`;
+        await runtime.sourceRecords.apply(
+          { eventId: `race-${n}-${at.getTime()}`, sourceSystem: system, entityType: 'person', externalId, occurredAt: at.toISOString(), sourceVersion: formatSourceVersion(at.getTime()), changeKind: 'upsert', fields: person },
+          at,
+        );
+        return `${system}#person#${externalId}`;
+      }),
+    );
+
+    // when identity processes both concurrently (two workers, two batches)
+    await Promise.all(keys.map((k) => runtime.identity.processSourceRecord(k)));
+
+    // then they are one entity
+    const [a, b] = await Promise.all(keys.map((k) => store.entityOfRecord(k)));
+    expect(a?.unifiedId).toBeDefined();
+    expect(b?.unifiedId).toBe(a?.unifiedId);
+    expect(a?.members.sort()).toEqual([...keys].sort());
   });
 });
