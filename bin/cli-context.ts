@@ -32,6 +32,10 @@ export interface CliContext {
   erasureRequester: ErasureRequester;
   /** The identity engine, publishing on the runtime's bus. */
   identity: IdentityService;
+  /** The runtime's bus: EventBridge with --aws, the local runtime's `POST /local/events` otherwise. */
+  bus: EventBus;
+  /** The local runtime's URL (its /health tells queue depths); undefined with --aws. */
+  runtimeUrl?: string;
   /** Replays a quarantined delivery where it is judged with the deployment's own secrets. */
   replay(quarantineId: string): Promise<ReplayOutcome>;
   close(): void;
@@ -59,12 +63,15 @@ export const openContext = async (options: { aws?: boolean }): Promise<CliContex
   if (!health.dynamoEndpoint) throw new RuntimeNotFoundError(`Concord at ${url} is still starting; try again in a moment.`);
   const db = createDocumentClient({ endpoint: health.dynamoEndpoint });
   const quarantine = new QuarantineStore(db, config.tables.quarantine);
+  const bus = new HttpBus(url);
   return {
     where: `local (${url})`,
     db,
     tables: config.tables,
     quarantine,
-    ...identityOf(db, config, new HttpBus(url)),
+    bus,
+    runtimeUrl: url,
+    ...identityOf(db, config, bus),
     // The running runtime replays, with the secrets it was started with, not this shell's.
     replay: async (quarantineId) => (await (await fetch(new URL(`/local/quarantine/${encodeURIComponent(quarantineId)}/replay`, url), { method: 'POST' })).json()) as ReplayOutcome,
     close: () => db.destroy(),
@@ -97,6 +104,7 @@ const build = (
     db,
     tables: config.tables,
     quarantine,
+    bus,
     ...identityOf(db, config, bus),
     replay: createWebhookIngest({
       connectors,

@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { openContext, RuntimeNotFoundError, type CliContext } from './cli-context';
 import { registerErase } from './commands/erase';
 import { registerIdentity } from './commands/identity';
+import { registerImport } from './commands/import';
 import { registerResolve } from './commands/resolve';
 
 const program = new Command('concord').description('Concord: one customer across CRM, ERP, helpdesk and billing').option('--aws', 'act on the deployed stack instead of the local runtime');
@@ -127,6 +128,7 @@ program
 registerResolve(program);
 registerIdentity(program, withContext);
 registerErase(program, () => openContext(program.opts<{ aws?: boolean }>()));
+registerImport(program, () => openContext(program.opts<{ aws?: boolean }>()));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof RuntimeNotFoundError ? error.message : error);

@@ -11,7 +11,6 @@ import { access, constants, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { stringify } from 'csv-stringify';
@@ -22,6 +21,7 @@ import type { Score } from '../../functions/identity/matching/fellegi-sunter';
 import { DEFAULT_MATCH_OPTIONS, FIELDS_OF, type EntityKind, type MatchInput, type Prepared } from '../../functions/identity/matching/match-record';
 import { DEFAULT_THRESHOLDS, resolve, type ResolveResult, type Thresholds } from '../../functions/identity/matching/resolve';
 import { foundingKeyOf, unifiedIdFor } from '../../functions/identity/matching/unified-id';
+import { progressOn, type Progress } from './progress-bar';
 
 /** Usage errors and bad input exit with 2; 1 is left for bugs and outages. */
 export const EXIT_INVALID = 2;
@@ -108,7 +108,7 @@ type FileRead =
 const unlabelled = (key: string) => `\u0000${key}`;
 
 // Duck-typed: errors from node:fs may come from another realm (jest's sandbox), where instanceof fails.
-const isSystemError = (e: unknown): e is NodeJS.ErrnoException => typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+export const isSystemError = (e: unknown): e is NodeJS.ErrnoException => typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 
 const readRecords = async (file: string, options: ResolveOptions, bytes: number, progress: Progress): Promise<FileRead> => {
   const invalid = (message: string): FileRead => ({ kind: 'invalid', message });
@@ -168,13 +168,13 @@ const readRecords = async (file: string, options: ResolveOptions, bytes: number,
   return { kind: 'read', inputs, truth, layout };
 };
 
-/** Whether `file` exists and is a readable file (its size, for the progress bar), or why not. */
-const checkInput = async (file: string): Promise<{ kind: 'ok'; bytes: number } | { kind: 'invalid'; message: string }> => {
+/** Whether `file` exists and is a readable file (its size, for the progress bar, and when it changed), or why not. */
+export const checkInput = async (file: string): Promise<{ kind: 'ok'; bytes: number; modifiedMs: number } | { kind: 'invalid'; message: string }> => {
   try {
     const s = await stat(file);
     if (!s.isFile()) return { kind: 'invalid', message: `${file} is not a file` };
     await access(file, constants.R_OK);
-    return { kind: 'ok', bytes: s.size };
+    return { kind: 'ok', bytes: s.size, modifiedMs: s.mtimeMs };
   } catch (e) {
     if (!isSystemError(e)) throw e;
     return { kind: 'invalid', message: e.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${e.message}` };
@@ -182,7 +182,7 @@ const checkInput = async (file: string): Promise<{ kind: 'ok'; bytes: number } |
 };
 
 /** Checked before the work, so a long run does not fail at its very end on a typo in --out. */
-const checkOutput = async (flag: string, file: string): Promise<string | undefined> => {
+export const checkOutput = async (flag: string, file: string): Promise<string | undefined> => {
   try {
     await access(dirname(file), constants.W_OK);
     return undefined;
@@ -272,40 +272,6 @@ const writeTo = async (out: Writable, chunks: Readable, end: boolean): Promise<v
 const csvOf = (columns: string[], rows: Iterable<string[]>): Readable => Readable.from(rows).pipe(stringify({ header: true, columns }));
 
 // ---- progress ---------------------------------------------------------------------------------
-
-interface Progress {
-  update(phase: string, done: number, total: number, detail?: string): void;
-  stop(): void;
-}
-
-const NO_PROGRESS: Progress = { update: () => {}, stop: () => {} };
-
-/**
- * One bar per phase on stderr, only on a terminal (a bar in a log file is noise). `resolve` is
- * synchronous, so the bar redraws inside `update` (cli-progress's synchronousUpdate), not on a timer.
- */
-const progressOn = (stderr: ResolveIo['stderr']): Progress => {
-  if (!stderr.isTTY) return NO_PROGRESS;
-  const bar = new SingleBar({ stream: stderr, format: ' {phase} |{bar}| {percentage}% {detail}', clearOnComplete: true, barsize: 30 }, Presets.shades_classic);
-  let current: string | undefined;
-  return {
-    update(phase, done, total, detail = `${done}/${total}`) {
-      const payload = { phase: phase.padEnd(8), detail };
-      if (phase !== current) {
-        if (current !== undefined) bar.stop();
-        current = phase;
-        bar.start(Math.max(total, 1), done, payload);
-      } else {
-        bar.setTotal(Math.max(total, 1));
-        bar.update(done, payload);
-      }
-    },
-    stop() {
-      if (current !== undefined) bar.stop();
-      current = undefined;
-    },
-  };
-};
 
 /**
  * The compare phase counts the pairs its blocks hold: most are compared, the rest turn out to be
