@@ -5,7 +5,9 @@
  * nightly training job). Deterministic: the same code gives the same file.
  *
  * Term frequencies are left out: how common a synthetic surname is says nothing about a
- * customer's data. Company-name word frequencies are kept ('group', 'systems' are weak anywhere).
+ * customer's data. (Live, a phone number or an address that several of the customer's own
+ * entities hold still counts for less: incremental.ts counts them among the candidates.)
+ * Company-name word frequencies are kept ('group', 'systems' are weak anywhere).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';

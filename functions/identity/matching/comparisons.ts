@@ -3,10 +3,19 @@
  * graded levels (exact, a typo away, similar, different), or none when either record lacks the
  * field. Fellegi–Sunter then learns how much each level says about a match (fellegi-sunter.ts).
  *
+ * Fellegi–Sunter adds fields up as if they were independent. For people in business data they are
+ * not: colleagues share the employer's domain, its mailbox pattern, the switchboard and the office
+ * address all at once, some 40 bits of agreement that no name disagreement could outweigh, and two
+ * namesakes at two companies share a whole name. So for people, agreeing on what colleagues share
+ * is not compared when the names clearly disagree, nor agreeing names when the employers clearly
+ * differ (`colleagues`, `namesakes`); and an employer, a phone number or a shared mailbox never
+ * links a pair on its own.
+ *
  * Levels run from the strongest agreement to 'different', which is always last. A comparison's
  * `tfValue` names the value whose frequency tempers an exact agreement: two 'smith's say less than
  * two 'oyelaran's. Priors are what the model assumes before (or without) learning from the data.
  */
+import { FREEMAIL_DOMAINS } from '../normalize/freemail-domains';
 import type { Prepared } from './match-record';
 import { jaroWinklerSimilarity, levenshtein, softTokenSimilarity, unpairedWords } from './similarity';
 
@@ -63,9 +72,21 @@ interface NameAlignment {
   firstSimilarity: number;
   /** Jaro-Winkler of a's last name and b's aligned last name; NaN when not computed. */
   lastSimilarity: number;
+  /** Whether the pair looks like two colleagues (see `colleagues`); undefined until asked. */
+  colleagues: boolean | undefined;
+  /** Whether the pair looks like two namesakes (see `namesakes`); undefined until asked. */
+  namesakes: boolean | undefined;
 }
 
-const lastAlignment: NameAlignment = { a: undefined, b: undefined, swapped: false, firstSimilarity: Number.NaN, lastSimilarity: Number.NaN };
+const lastAlignment: NameAlignment = {
+  a: undefined,
+  b: undefined,
+  swapped: false,
+  firstSimilarity: Number.NaN,
+  lastSimilarity: Number.NaN,
+  colleagues: undefined,
+  namesakes: undefined,
+};
 
 const alignmentOf = (a: Names, b: Names): NameAlignment => {
   const m = lastAlignment;
@@ -75,6 +96,8 @@ const alignmentOf = (a: Names, b: Names): NameAlignment => {
   m.swapped = false;
   m.firstSimilarity = Number.NaN;
   m.lastSimilarity = Number.NaN;
+  m.colleagues = undefined;
+  m.namesakes = undefined;
   if (a.first === undefined || a.last === undefined || b.first === undefined || b.last === undefined || a.first === b.first) return m;
   const firstFirst = jaroWinklerSimilarity(a.first, b.first);
   const lastLast = jaroWinklerSimilarity(a.last, b.last);
@@ -104,6 +127,18 @@ const shareCandidate = (xs: readonly string[] | undefined, ys: readonly string[]
 /** The similarity an alignment computed, or a fresh one when it had no need to. */
 const similarityOr = (computed: number, a: string, b: string): number => (Number.isNaN(computed) ? jaroWinklerSimilarity(a, b) : computed);
 
+/**
+ * Whether y is x with two neighbouring letters swapped ('raj' and 'rja'): a typing slip that
+ * Jaro-Winkler misses in short names, whose matching window is too narrow to see it.
+ */
+const oneSwap = (x: string, y: string): boolean => {
+  if (x.length !== y.length) return false;
+  let i = 0;
+  while (i < x.length && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+  if (i + 1 >= x.length || x.charCodeAt(i) !== y.charCodeAt(i + 1) || x.charCodeAt(i + 1) !== y.charCodeAt(i)) return false;
+  return x.slice(i + 2) === y.slice(i + 2);
+};
+
 const firstName: Comparison = {
   name: 'first_name',
   levels: ['exact', 'nickname', 'typo', 'similar', 'initial', 'different'],
@@ -117,7 +152,7 @@ const firstName: Comparison = {
     if (x === y) return 0;
     if (shareCandidate(a.firstCandidates, alignment.swapped ? [y] : b.firstCandidates)) return 1;
     const s = similarityOr(alignment.firstSimilarity, x, y);
-    if (s >= 0.92) return 2;
+    if (s >= 0.92 || oneSwap(x, y)) return 2;
     if (s >= 0.8) return 3;
     // 'J' against 'John': an initial agrees with the name it starts.
     if ((x.length === 1 || y.length === 1) && x.charCodeAt(0) === y.charCodeAt(0)) return 4;
@@ -137,6 +172,7 @@ const lastName: Comparison = {
     const y = alignment.swapped ? b.first : b.last;
     if (y === undefined) return NO_LEVEL;
     if (x === y) return 0;
+    if (oneSwap(x, y)) return 1;
     return 1 + graded(similarityOr(alignment.lastSimilarity, x, y), [0.92, 0.8]);
   },
 };
@@ -176,21 +212,34 @@ const yearOf = (iso: string): number => {
   return iso.charCodeAt(4) === 45 ? year : Number.NaN;
 };
 
+const isFreeMail = (address: string): boolean => FREEMAIL_DOMAINS.has(address.slice(address.lastIndexOf('@') + 1));
+
+/** Whether two addresses are at two different companies' own domains (free mail belongs to no company). */
+const atTwoCompanies = (x: string, y: string): boolean =>
+  x.slice(x.lastIndexOf('@') + 1) !== y.slice(y.lastIndexOf('@') + 1) && !isFreeMail(x) && !isFreeMail(y);
+
 const email: Comparison = {
   name: 'email',
-  levels: ['exact', 'exact shared mailbox', 'same mailbox name', 'typo', 'different'],
-  priorM: [0.75, 0.02, 0.08, 0.1, 0.05],
+  // 'work and personal' is a disagreement, but a weaker one: people give their own address in one
+  // system and their employer's in another, while two work addresses are two mailboxes.
+  levels: ['exact', 'exact shared mailbox', 'same mailbox name', 'typo', 'work and personal', 'different'],
+  priorM: [0.75, 0.02, 0.08, 0.1, 0.03, 0.02],
+  // info@ is the company's mailbox, not a person's.
+  ambiguousLevels: [1],
   tfValue: (r) => r.email,
   compare(a, b) {
     const x = a.email;
     const y = b.email;
     if (x === undefined || y === undefined) return NO_LEVEL;
     if (x === y) return a.emailIsRole ? 1 : 0;
-    if (a.emailIsRole || b.emailIsRole) return 4;
-    if (a.emailLocal === b.emailLocal && (a.emailLocal ?? '').length >= 4) return 2;
+    if (a.emailIsRole || b.emailIsRole) return 5;
+    // 'jane.doe' at work and at gmail.com is one person's pair of addresses; 'pilar.blanco' at
+    // two companies is only the two companies' address pattern applied to one name, which the
+    // name comparisons already count.
+    if (a.emailLocal === b.emailLocal && (a.emailLocal ?? '').length >= 4 && !atTwoCompanies(x, y)) return 2;
     // More than two characters apart in length is more than two edits apart.
-    if (Math.abs(x.length - y.length) > 2) return 4;
-    return levenshtein(x, y) <= 2 ? 3 : 4;
+    if (Math.abs(x.length - y.length) <= 2 && levenshtein(x, y) <= 2) return 3;
+    return isFreeMail(x) !== isFreeMail(y) ? 4 : 5;
   },
 };
 
@@ -355,8 +404,113 @@ const trustedIds: Comparison = {
   },
 };
 
+// ---- colleagues and namesakes --------------------------------------------------------------------
+
+/** The comparisons' own context is not needed to compare names or birth dates. */
+const NAMES_ONLY: CompareContext = { wordWeight: () => 1 };
+const FIRST_NAMES_DIFFER = firstName.levels.length - 1;
+const LAST_NAMES_DIFFER = lastName.levels.length - 1;
+const EMPLOYERS_DIFFER = companyOfPerson.levels.length - 1;
+
+/**
+ * Whether two people's names clearly disagree: a first name that is not the other's, a nickname
+ * of it, a slip or an initial of it ('Ana' and 'Tom'), or a last name that is not the other's nor
+ * a slip of it ('Ruiz' and 'Berg'). Names one record lacks do not disagree.
+ */
+export const namesConflict = (a: Prepared, b: Prepared): boolean =>
+  firstName.compare(a, b, NAMES_ONLY) === FIRST_NAMES_DIFFER || lastName.compare(a, b, NAMES_ONLY) === LAST_NAMES_DIFFER;
+
+/**
+ * Whether two people's employers clearly differ: both web domains are known, neither the same nor
+ * a slip apart ('acme.com', 'acne.com'), and the company names, where given, are not alike either.
+ * Names alone are written too many ways to tell employers apart ('IBM', 'International Business
+ * Machines').
+ */
+const employersDiffer = (a: Prepared, b: Prepared, ctx: CompareContext): boolean =>
+  a.domain !== undefined &&
+  b.domain !== undefined &&
+  companyOfPerson.compare(a, b, ctx) === EMPLOYERS_DIFFER &&
+  levenshtein(a.domain, b.domain) > 2;
+
+/** Whether something only one person has agrees: a birth date (give or take a slip), a personal mailbox, a trusted identifier. */
+const somethingPersonalAgrees = (a: Prepared, b: Prepared): boolean => {
+  const born = birthDate.compare(a, b, NAMES_ONLY);
+  if (born === 0 || born === 1 || born === 2) return true;
+  if (a.email !== undefined && a.email === b.email && !a.emailIsRole) return true;
+  return trustedIdAgreement(a, b) === 'agree';
+};
+
+/**
+ * Whether two people look like colleagues rather than one person: their names clearly disagree
+ * and nothing personal says otherwise. Heavily corrupted records (a census keyed by hand) can
+ * carry another person's name; a birth date or a personal mailbox still shows them to be one.
+ * Kept with the pair's name alignment, as every shared field asks.
+ */
+export const colleagues = (a: Prepared, b: Prepared): boolean => {
+  const alignment = alignmentOf(a, b);
+  alignment.colleagues ??= namesConflict(a, b) && !somethingPersonalAgrees(a, b);
+  return alignment.colleagues;
+};
+
+/**
+ * Whether two people look like namesakes rather than one person: two 'Pilar Blanco's at two
+ * companies, with nothing personal in common, not even a phone number. A contact who changed
+ * employer is a new contact at the new customer, and needs more than the name to join the old.
+ * Kept with the pair's name alignment too (a run has one context).
+ */
+export const namesakes = (a: Prepared, b: Prepared, ctx: CompareContext): boolean => {
+  const alignment = alignmentOf(a, b);
+  alignment.namesakes ??= employersDiffer(a, b, ctx) && (a.phone === undefined || a.phone !== b.phone) && !somethingPersonalAgrees(a, b);
+  return alignment.namesakes;
+};
+
+/**
+ * A comparison left out, for the pairs `explained` picks, at the given levels (all by default).
+ * - Namesakes: the names, at every level. Two contacts at two employers with nothing personal in
+ *   common are two contacts whatever their names; and as which pairs are namesakes does not
+ *   depend on the names, u still learns the names from all other random pairs.
+ * - Colleagues: only the agreements they share and strangers rarely do (the office, not merely
+ *   the same street). Random pairs are nearly all 'colleagues' by their names, so leaving out
+ *   every level would leave u nothing to learn from; disagreeing still counts, and u still sees
+ *   how often strangers agree by chance.
+ */
+const leftOutFor =
+  (explained: (a: Prepared, b: Prepared, ctx: CompareContext) => boolean) =>
+  (c: Comparison, levels: readonly string[] = c.levels): Comparison => {
+    const out = c.levels.map((label) => levels.includes(label));
+    return {
+      ...c,
+      compare: (a, b, ctx) => {
+        const level = c.compare(a, b, ctx);
+        return level !== NO_LEVEL && out[level] === true && explained(a, b, ctx) ? NO_LEVEL : level;
+      },
+    };
+  };
+
+/** What colleagues share: the mailbox pattern (addresses a slip apart, a shared mailbox), the switchboard, the office, the employer. */
+const sharedByColleagues = leftOutFor(colleagues);
+/** What namesakes share: the name. */
+const sharedByNamesakes = leftOutFor(namesakes);
+
+/**
+ * For people, a phone number or an employer in common says 'same company' before 'same person':
+ * it may put a pair to a person, never link it alone. (An address may: in consumer data it is a
+ * home, a person's strongest evidence besides the name.)
+ */
+const neverAlone = (c: Comparison): Comparison => ({ ...c, ambiguousLevels: c.levels.slice(0, -1).map((_, level) => level) });
+
 export const PERSON_COMPARISONS: readonly Comparison[] = [
-  firstName, lastName, birthDate, email, phone, street, city, postcode, region, companyOfPerson, trustedIds,
+  sharedByNamesakes(firstName),
+  sharedByNamesakes(lastName),
+  birthDate,
+  sharedByColleagues(email, ['exact shared mailbox', 'same mailbox name', 'typo']),
+  sharedByColleagues(neverAlone(phone), ['exact', 'same number, other extension', 'same last seven digits']),
+  sharedByColleagues(street, ['exact', 'typo']),
+  city,
+  sharedByColleagues(postcode, ['exact']),
+  region,
+  sharedByColleagues(neverAlone(companyOfPerson), ['same domain', 'same name', 'similar name']),
+  trustedIds,
 ];
 export const ACCOUNT_COMPARISONS: readonly Comparison[] = [companyName, domain, phone, street, city, postcode, country, trustedIds];
 

@@ -13,37 +13,94 @@
  * - a must-link (a person said yes) joins whatever the scores say;
  * - a record that links strongly to two entities merges them only if they also match each other
  *   as wholes (the same cohesion rule), never by chaining through the record alone.
+ * - a value of the record that several entities hold (a switchboard number, a shared mailbox)
+ *   counts for less, as term frequencies make it count in batch (see `sharedValues`).
  * Pure: candidates, entities, constraints and the model come in; the decision goes out.
  */
-import { comparisonsFor, type Comparison } from './comparisons';
-import { levelWeights, score as scoreLevels, weightOf, type Score } from './fellegi-sunter';
+import { blockingFor } from './blocking';
+import { comparisonsFor, type CompareContext, type Comparison } from './comparisons';
+import { levelWeights, score as scoreLevels, weightOf, type Model, type Score } from './fellegi-sunter';
 import type { Prepared } from './match-record';
 import type { LiveModel } from './model-snapshot';
 import { compareLevels, DEFAULT_THRESHOLDS, isAmbiguous, tfValuesOf, wordWeightsFrom, type Thresholds } from './resolve';
-import type { CompareContext } from './comparisons';
 
 export interface LiveScore extends Score {
   /** Positive evidence came only from ambiguous levels: the pair may go to a person, never link alone. */
   ambiguous: boolean;
 }
 
+/**
+ * Per comparison (by index), how many entities hold the record's own value of it, where that is
+ * known and more than one.
+ */
+export type SharedValues = ReadonlyMap<number, number>;
+
 /** A model ready to score: the comparisons and the word weights computed once. */
 export interface Scorer {
   live: LiveModel;
   score(a: Prepared, b: Prepared): LiveScore;
+  /** Scores `record` against others, each of its values in `shared` counting as that much more common. */
+  scoreFrom(record: Prepared, shared: SharedValues): (other: Prepared) => LiveScore;
 }
 
 export const createScorer = (live: LiveModel): Scorer => {
   const comparisons: readonly Comparison[] = comparisonsFor(live.kind);
   const ctx: CompareContext = { wordWeight: wordWeightsFrom(live.words) };
   const weights = levelWeights(live.model);
+  const scoreWith = (model: Model, a: Prepared, b: Prepared): LiveScore => {
+    const levels = compareLevels(comparisons, a, b, ctx);
+    return { ...scoreLevels(model, levels, tfValuesOf(comparisons, levels, a)), ambiguous: isAmbiguous(comparisons, levels, weights) };
+  };
   return {
     live,
-    score: (a, b) => {
-      const levels = compareLevels(comparisons, a, b, ctx);
-      return { ...scoreLevels(live.model, levels, tfValuesOf(comparisons, levels, a)), ambiguous: isAmbiguous(comparisons, levels, weights) };
+    score: (a, b) => scoreWith(live.model, a, b),
+    scoreFrom: (record, shared) => {
+      const model = shared.size === 0 ? live.model : withSharedValues(live.model, comparisons, record, shared);
+      return (other) => scoreWith(model, record, other);
     },
   };
+};
+
+/**
+ * The model with the record's shared values made as common as their holders make them. A value
+ * one entity holds agrees by chance about as often as the model's average exact agreement (u of
+ * the exact level); one that k entities hold, k times as often, so its agreement weighs log2(k)
+ * bits less. A value the model already knows to be commoner keeps its own frequency. Only the
+ * record's own values are looked up when it is scored against others (an exact agreement's value
+ * is the record's), so the model needs no other entries.
+ */
+const withSharedValues = (model: Model, comparisons: readonly Comparison[], record: Prepared, shared: SharedValues): Model => ({
+  ...model,
+  termFrequencies: model.termFrequencies.map((known, k) => {
+    const holders = shared.get(k);
+    const value = comparisons[k]?.tfValue?.(record);
+    if (holders === undefined || value === undefined) return known;
+    const share = Math.max(known?.get(value) ?? 0, holders * (model.comparisons[k]?.u[0] ?? 0));
+    return new Map([[value, share]]);
+  }),
+});
+
+/**
+ * How many entities hold each of the record's values that is a blocking key of its own (a phone
+ * number, an email address, a domain): every record holding such a value shares that key with
+ * the record, so the candidates hold them all, and the distinct entities among them are counted.
+ * `known` adds what the caller knows beyond the candidates (a block too big to read).
+ */
+export const sharedValues = (record: Prepared, candidates: readonly Candidate[], known: ReadonlyMap<string, number> = new Map()): SharedValues => {
+  const comparisons = comparisonsFor(record.kind);
+  const keys = new Set(blockingFor(record.kind).flatMap((rule) => rule.keys(record) ?? []));
+  const shared = new Map<number, number>();
+  comparisons.forEach((c, k) => {
+    const value = c.tfValue?.(record);
+    if (value === undefined || !keys.has(value)) return;
+    const holders = new Set<string>();
+    for (const candidate of candidates) {
+      if (candidate.record.key !== record.key && c.tfValue?.(candidate.record) === value) holders.add(candidate.unifiedId);
+    }
+    const count = Math.max(holders.size, known.get(value) ?? 0);
+    if (count > 1) shared.set(k, count);
+  });
+  return shared;
 };
 
 /** An entity as the decision sees it. */
@@ -75,6 +132,12 @@ export interface IncrementalInput {
   mustLink: ReadonlySet<string>;
   scorer: Scorer;
   thresholds?: Thresholds;
+  /**
+   * How many stored records hold a value of the record, by value, for values whose holders are
+   * not all among the candidates: the blocking index's size of a block too big to read. Values a
+   * blocking key finds are counted among the candidates without it.
+   */
+  holders?: ReadonlyMap<string, number>;
 }
 
 export interface PairEvidence {
@@ -138,11 +201,12 @@ export const decideIncremental = (input: IncrementalInput): IncrementalDecision 
   const current = input.currentEntity?.unifiedId;
   const ownIds = unionIds(trustedIdSets(input.record.trustedIds), input.currentEntity?.trustedIds ?? {});
 
+  const scoreAgainst = input.scorer.scoreFrom(input.record, sharedValues(input.record, input.candidates, input.holders));
   const scored = new Map<string, PairEvidence[]>();
   for (const c of input.candidates) {
     if (c.unifiedId === current || c.record.key === input.record.key) continue;
     const list = scored.get(c.unifiedId) ?? [];
-    list.push({ sourceKey: c.record.key, score: input.scorer.score(input.record, c.record) });
+    list.push({ sourceKey: c.record.key, score: scoreAgainst(c.record) });
     scored.set(c.unifiedId, list);
   }
 
