@@ -19,6 +19,7 @@ import { SourceRecordStore } from '../reconcile/source-record.store';
 import { IdentityService } from './identity-service';
 import { ErasureStore } from './erasure.store';
 import { PersonEraser } from './erase-person';
+import type { ErasureRequester } from './writeback/ports';
 import { writeBackFromSecret } from './writeback/write-back-from-secret';
 import { IdentityStore } from './identity.store';
 
@@ -95,8 +96,12 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       log: (message, detail) => logger.warn(message, detail ?? {}),
     });
     // A privacy deletion at a source asks every other system holding the person to erase too.
-    const { writeBack } = await writeBackFromSecret(config.writeBackSecretsArn);
-    cached = createIdentityHandler(identity, new PersonEraser({ store, identity, sourceRecords, erasures, requester: writeBack, clock: systemClock, ids }));
+    // Rare: the vendor credentials are read the first time one arrives, not on every cold start.
+    let adapters: ReturnType<typeof writeBackFromSecret> | undefined;
+    const requester: ErasureRequester = {
+      requestErasure: async (request) => (await (adapters ??= writeBackFromSecret(config.writeBackSecretsArn))).writeBack.requestErasure(request),
+    };
+    cached = createIdentityHandler(identity, new PersonEraser({ store, identity, sourceRecords, erasures, requester, clock: systemClock, ids }));
   }
   return cached(event);
 };
