@@ -8,6 +8,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -271,6 +272,11 @@ const writeTo = async (out: Writable, chunks: Readable, end: boolean): Promise<v
 
 const csvOf = (columns: string[], rows: Iterable<string[]>): Readable => Readable.from(rows).pipe(stringify({ header: true, columns }));
 
+/** Records from which a second thread pays for its start (about a second). */
+const RECORDS_FOR_A_SECOND_THREAD = 50_000;
+
+const threadsFor = (records: number): number => (records >= RECORDS_FOR_A_SECOND_THREAD ? Math.min(2, availableParallelism()) : 1);
+
 // ---- progress ---------------------------------------------------------------------------------
 
 /**
@@ -356,6 +362,7 @@ export const runResolve = async (file: string, flags: ResolveFlags, io: ResolveI
       thresholds,
       match: { defaultRegion: options.region ?? DEFAULT_MATCH_OPTIONS.defaultRegion, dayFirst: options.dayFirst },
       onProgress: (phase, done, total) => progress.update(phase, done, total, resolvePhaseDetail(phase, done, total)),
+      threads: threadsFor(inputs.length),
     });
     const ids = unifiedIdsOf(options.entity, result.records, result.clusterOf);
 

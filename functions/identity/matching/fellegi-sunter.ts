@@ -104,6 +104,9 @@ export const expectationMaximisation = (
   let support = m.map(() => 0);
   const K = m.length;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
+    // log(m/u) per level, once per iteration rather than once per pattern: a million records
+    // make a hundred thousand patterns, each visited by every session's every iteration.
+    const ratios = logRatios(m, u);
     const matchCounts = m.map((ms) => ms.map(() => 0));
     let matches = 0;
     let total = 0;
@@ -115,7 +118,7 @@ export const expectationMaximisation = (
         if (level !== NO_LEVEL && use[k]) (matchCounts[k] as number[])[level] = ((matchCounts[k] as number[])[level] as number) + count * p;
       }
     };
-    for (const { levels, count } of patterns) accumulate(levels, count, posterior(levels, m, u, use, lambda));
+    for (const { levels, count } of patterns) accumulate(levels, count, posterior(levels, ratios, use, lambda));
     for (const { levels, match } of labeled) accumulate(levels, 1, match ? 1 : 0);
     const next = m.map((ms, k) => {
       if (!learn[k]) return ms;
@@ -141,18 +144,16 @@ const maxDifference = (a: readonly (readonly number[])[], b: readonly (readonly 
   return max;
 };
 
-const posterior = (
-  levels: readonly number[],
-  m: readonly (readonly number[])[],
-  u: readonly (readonly number[])[],
-  use: readonly boolean[],
-  lambda: number,
-): number => {
+/** Natural log of m/u per comparison and level. */
+const logRatios = (m: readonly (readonly number[])[], u: readonly (readonly number[])[]): number[][] =>
+  m.map((ms, k) => ms.map((p, l) => Math.log(p / ((u[k] as readonly number[])[l] as number))));
+
+const posterior = (levels: readonly number[], ratios: readonly (readonly number[])[], use: readonly boolean[], lambda: number): number => {
   let logRatio = Math.log(lambda / (1 - lambda));
   for (let k = 0; k < levels.length; k++) {
     const level = levels[k] as number;
     if (level === NO_LEVEL || !use[k]) continue;
-    logRatio += Math.log(((m[k] as readonly number[])[level] as number) / ((u[k] as readonly number[])[level] as number));
+    logRatio += (ratios[k] as readonly number[])[level] as number;
   }
   return 1 / (1 + Math.exp(-logRatio));
 };

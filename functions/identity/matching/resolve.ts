@@ -8,13 +8,17 @@
  * People's earlier decisions are constraints (must-link, cannot-link) and labels for training.
  *
  * Memory stays proportional to the candidate pairs: each pair is kept as two indices and a pattern
- * id (12 bytes), and training only needs the counts per distinct pattern.
+ * id (12 bytes, compared-pairs.ts), and training only needs the counts per distinct pattern.
+ * Preparing and comparing, most of a large run, can take a second thread (helper-thread.ts).
  */
-import { blockPairCount, blockingFor, candidatePairs, keyIndex, type BlockingRule, type BlockingStats } from './blocking';
+import { blockPairCount, blockingFor, DEFAULT_BLOCK_LIMITS, keyIndex, keyIndexOf, KeyNumbers, type BlockingRule, type BlockingStats, type BlockLimits, type Shard } from './blocking';
 import { cluster, type Link } from './clustering';
+import { addShard, compareShard, compareShardApart, PairList, Patterns } from './compared-pairs';
 import { comparisonsFor, NO_LEVEL, type CompareContext, type Comparison } from './comparisons';
-import { levelWeights, priorWeight, score, termFrequency, train, weightOf, type LabeledPattern, type Model, type PatternCount, type Score } from './fellegi-sunter';
+import { levelWeights, priorWeight, probabilityOf, score, termFrequency, train, weightOf, type LabeledPattern, type Model, type Score } from './fellegi-sunter';
+import { HelperThread } from './helper-thread';
 import { createPreparer, DEFAULT_MATCH_OPTIONS, type EntityKind, type MatchInput, type MatchOptions, type Prepared } from './match-record';
+import { wordWeights } from './word-weights';
 
 export interface Thresholds {
   /** Probability at or above which records join without asking. */
@@ -39,16 +43,25 @@ export interface ResolveOptions {
   match?: MatchOptions;
   /** People's decisions, by record key. */
   decisions?: readonly Decision[];
+  /** Keys held by more records are skipped (see BlockLimits). */
   maxBlockSize?: number;
+  /** How many order values a record looks across in a large block (see BlockLimits). */
+  blockWindow?: number;
   /** Random pairs sampled to estimate u. */
   randomPairs?: number;
   /**
-   * Progress within a phase. For 'compare', `total` is the pairs the blocks hold under the size cap
-   * (counted once per rule) and `done` those checked so far.
+   * Progress within a phase. For 'compare', `total` is the pairs the blocks hold, whole or by
+   * window (counted once per rule), and `done` those checked so far.
    */
   onProgress?: (phase: ResolvePhase, done: number, total: number) => void;
   /** A model trained earlier; when given, no training happens. */
   model?: Model;
+  /**
+   * Threads to prepare and compare on: 1, or 2 for a second thread (helper-thread.ts), which
+   * pays for its start-up (a second or so) from some tens of thousands of records. The result is
+   * the same either way.
+   */
+  threads?: number;
 }
 
 export type ResolvePhase = 'prepare' | 'compare' | 'train' | 'score' | 'cluster';
@@ -77,73 +90,7 @@ export interface ResolveResult {
   timingsMs: Record<ResolvePhase, number>;
 }
 
-/**
- * A growable list of (i, j, pattern) triples in typed arrays. Sized up front to the most pairs
- * blocking can produce: the memory of a typed array is only taken as it is written, and growing
- * by doubling would copy hundreds of megabytes at a million records.
- */
-class PairList {
-  i: Uint32Array;
-  j: Uint32Array;
-  pattern: Uint32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.i = new Uint32Array(Math.max(1024, capacity));
-    this.j = new Uint32Array(this.i.length);
-    this.pattern = new Uint32Array(this.i.length);
-  }
-  push(i: number, j: number, pattern: number) {
-    if (this.length === this.i.length) {
-      const grow = (a: Uint32Array) => {
-        const b = new Uint32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.i = grow(this.i);
-      this.j = grow(this.j);
-      this.pattern = grow(this.pattern);
-    }
-    this.i[this.length] = i;
-    this.j[this.length] = j;
-    this.pattern[this.length] = pattern;
-    this.length++;
-  }
-}
-
-/** How many distinct company names hold each word: the data behind `wordWeights`, kept with a model. */
-export interface WordFrequencies {
-  /** Distinct names counted. */
-  names: number;
-  /** Word → distinct names holding it. */
-  counts: Map<string, number>;
-}
-
-/**
- * Inverse document frequency of company-name words over the run's distinct names: a word in many
- * different names ('international') is weak, while one big customer's name written the same way
- * on hundreds of records does not make its words look common.
- */
-export const wordFrequencies = (records: readonly Prepared[]): WordFrequencies => {
-  const counts = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const r of records) {
-    if (!r.nameTokens || r.name === undefined || seen.has(r.name)) continue;
-    seen.add(r.name);
-    for (const t of new Set(r.nameTokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  return { names: seen.size, counts };
-};
-
-/** A word's weight; a word no name held counts as one held by a single name. */
-export const wordWeightsFrom = ({ names, counts }: WordFrequencies): ((word: string) => number) => {
-  const unseen = Math.log(names + 1);
-  return (word) => {
-    const n = counts.get(word);
-    return n === undefined ? unseen : Math.log((names + 1) / n);
-  };
-};
-
-export const wordWeights = (records: readonly Prepared[]): ((word: string) => number) => wordWeightsFrom(wordFrequencies(records));
+export { wordFrequencies, wordWeights, wordWeightsFrom, type WordFrequencies } from './word-weights';
 
 /**
  * Each value's share of the records holding the field. With `clusterOf`, a value counts once per
@@ -304,24 +251,13 @@ const termValuesOf = (records: readonly Prepared[], comparisons: readonly Compar
       ids.push(undefined);
       continue;
     }
-    const idOf = new Map<string, number>();
-    const distinct: string[] = [];
+    const numbers = new KeyNumbers(records.length);
     const of = new Int32Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const v = c.tfValue(records[i] as Prepared);
-      if (v === undefined) {
-        of[i] = -1;
-        continue;
-      }
-      let id = idOf.get(v);
-      if (id === undefined) {
-        id = distinct.length;
-        idOf.set(v, id);
-        distinct.push(v);
-      }
-      of[i] = id;
+      of[i] = v === undefined ? -1 : numbers.numberOf(v);
     }
-    values.push(distinct);
+    values.push(numbers.strings as string[]);
     ids.push(of);
   }
   return { values, ids };
@@ -409,56 +345,31 @@ export const isAmbiguous = (comparisons: readonly Comparison[], levels: readonly
 };
 
 /**
- * The distinct comparison patterns of the candidate pairs, and how often each training session
- * (one per blocking rule) saw each. A pattern is a number in mixed radix, one digit per
- * comparison, so a pair's pattern is found without building its level list.
+ * The candidate pairs split in two shards, the first compared here and the later one apart (on
+ * the helper thread when there is one) and added after it: the same pairs, patterns and counts,
+ * in the same order, whether one thread ran or two.
  */
-class Patterns {
-  readonly levels: number[][] = [];
-  private readonly ids = new Map<number, number>();
-  private readonly radix: number[];
-  private readonly scratch: number[];
-  /** Per session, its patterns in the order it first saw them, and the count per pattern id. */
-  readonly sessions: { order: number[]; counts: number[] }[];
+const FIRST_SHARD: Shard = { part: 0, parts: 2 };
+const LATER_SHARD: Shard = { part: 1, parts: 2 };
 
-  constructor(
-    private readonly comparisons: readonly Comparison[],
-    sessions: number,
-  ) {
-    this.radix = comparisons.map((c) => c.levels.length + 1);
-    this.scratch = comparisons.map(() => NO_LEVEL);
-    this.sessions = Array.from({ length: sessions }, () => ({ order: [], counts: [] }));
+/** Every input prepared, in order: the helper prepares the later half while this thread does the first. */
+const prepareAll = (inputs: readonly MatchInput[], options: MatchOptions, helper: HelperThread | undefined, progress: (done: number) => void): Prepared[] => {
+  const half = helper ? Math.ceil(inputs.length / 2) : inputs.length;
+  helper?.prepare(inputs.slice(half));
+  const records: Prepared[] = [];
+  const prepare = createPreparer(options);
+  const step = Math.max(1, Math.floor(inputs.length / 100));
+  for (let index = 0; index < half; index++) {
+    records.push(prepare(inputs[index] as MatchInput));
+    if (index % step === 0) progress(index);
   }
-
-  /** The pattern id of the pair. */
-  of(a: Prepared, b: Prepared, ctx: CompareContext): number {
-    let code = 0;
-    for (let k = 0; k < this.radix.length; k++) {
-      const level = (this.comparisons[k] as Comparison).compare(a, b, ctx);
-      this.scratch[k] = level;
-      code = code * (this.radix[k] as number) + (level + 1);
-    }
-    let id = this.ids.get(code);
-    if (id === undefined) {
-      id = this.levels.length;
-      this.ids.set(code, id);
-      this.levels.push([...this.scratch]);
-    }
-    return id;
+  if (helper) {
+    helper.share(records);
+    for (const r of helper.prepared()) records.push(r);
   }
-
-  count(session: number, id: number) {
-    const s = this.sessions[session] as { order: number[]; counts: number[] };
-    while (s.counts.length <= id) s.counts.push(0);
-    if (s.counts[id] === 0) s.order.push(id);
-    s.counts[id] = (s.counts[id] as number) + 1;
-  }
-
-  patternCounts(session: number): PatternCount[] {
-    const s = this.sessions[session] as { order: number[]; counts: number[] };
-    return s.order.map((id): PatternCount => ({ levels: this.levels[id] as number[], count: s.counts[id] as number }));
-  }
-}
+  progress(inputs.length);
+  return records;
+};
 
 /**
  * Every candidate pair, compared: its records and pattern, and the patterns' counts per training
@@ -469,29 +380,26 @@ const comparePairs = (
   comparisons: readonly Comparison[],
   rules: readonly BlockingRule[],
   ctx: CompareContext,
-  maxBlockSize: number | undefined,
+  limits: BlockLimits,
+  helper: HelperThread | undefined,
   progress: (checked: number, total: number) => void,
 ): { patterns: Patterns; pairs: PairList; blocking: BlockingStats } => {
+  const index = helper ? keyIndexOf(records.length, helper.keyLists(records, rules, limits), limits) : keyIndex(records, rules, limits);
+  const total = blockPairCount(index);
   const patterns = new Patterns(comparisons, rules.length);
-  const index = keyIndex(records, rules);
-  const total = blockPairCount(index, maxBlockSize);
   const pairs = new PairList(total);
   progress(0, total);
-  const blocking = candidatePairs(
-    index,
-    rules,
-    (i, j, rule, laterRules) => {
-      const id = patterns.of(records[i] as Prepared, records[j] as Prepared, ctx);
-      patterns.count(rule, id);
-      for (let e = rule + 1; laterRules >>> e !== 0; e++) if ((laterRules >>> e) & 1) patterns.count(e, id);
-      pairs.push(i, j, id);
-    },
-    maxBlockSize,
-    (checked) => progress(checked, total),
-  );
+  // Progress counts this thread's shard, about half of the pairs.
+  const blocking = compareShard(records, ctx, index, rules, FIRST_SHARD, patterns, pairs, (checked) => progress(Math.min(total, checked * 2), total));
+  addShard(helper ? helper.compared() : compareShardApart(records, ctx, index, rules, LATER_SHARD, comparisons), patterns, pairs, blocking);
   progress(total, total);
   return { patterns, pairs, blocking };
 };
+
+/** A link between candidate records, with its pattern. */
+interface CandidateLink extends Link {
+  pattern: number;
+}
 
 export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions): ResolveResult => {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
@@ -501,24 +409,30 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
   const rules: readonly BlockingRule[] = blockingFor(options.kind);
   const matchOptions = options.match ?? DEFAULT_MATCH_OPTIONS;
 
-  let t = now();
-  const records: Prepared[] = [];
-  const prepare = createPreparer(matchOptions);
-  const step = Math.max(1, Math.floor(inputs.length / 100));
-  for (let index = 0; index < inputs.length; index++) {
-    records.push(prepare(inputs[index] as MatchInput));
-    if (index % step === 0) progress('prepare', index, inputs.length);
-  }
-  progress('prepare', inputs.length, inputs.length);
-  const ctx: CompareContext = { wordWeight: wordWeights(records) };
-  timings.prepare = now() - t;
+  const limits: BlockLimits = {
+    window: options.blockWindow ?? DEFAULT_BLOCK_LIMITS.window,
+    maxBlockSize: options.maxBlockSize ?? DEFAULT_BLOCK_LIMITS.maxBlockSize,
+  };
+  const helper = (options.threads ?? 1) > 1 ? new HelperThread(options.kind, matchOptions, limits, LATER_SHARD) : undefined;
 
-  // Candidate pairs and their comparison patterns.
-  t = now();
-  const { patterns, pairs, blocking } = comparePairs(records, comparisons, rules, ctx, options.maxBlockSize, (checked, total) =>
-    progress('compare', checked, total),
-  );
-  timings.compare = now() - t;
+  let t = now();
+  let records: Prepared[];
+  let ctx: CompareContext;
+  let compared: ReturnType<typeof comparePairs>;
+  try {
+    records = prepareAll(inputs, matchOptions, helper, (done) => progress('prepare', done, inputs.length));
+    ctx = { wordWeight: wordWeights(records) };
+    timings.prepare = now() - t;
+
+    // Candidate pairs and their comparison patterns.
+    t = now();
+    compared = comparePairs(records, comparisons, rules, ctx, limits, helper, (checked, total) => progress('compare', checked, total));
+    timings.compare = now() - t;
+  } catch (e) {
+    helper?.stop();
+    throw e;
+  }
+  const { patterns, pairs, blocking } = compared;
 
   // The model.
   t = now();
@@ -556,17 +470,44 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
     cannotLink: decisions.filter((d) => !d.same).map((d) => [d.a, d.b] as const),
   };
   const trustedIdsOf = (i: number) => (records[i] as Prepared).trustedIds;
-  const pairScore = (model: Model, i: number, j: number): Score => {
-    const a = records[i] as Prepared;
-    const levels = compareLevels(comparisons, a, records[j] as Prepared, ctx);
-    return score(model, levels, tfValuesOf(comparisons, levels, a));
+  /**
+   * The match probability `score` gives two records, without the evidence it lists: the cohesion
+   * check asks for millions at a million records. The same sum in the same order, so the same
+   * number.
+   */
+  const probabilityUnder = (model: Model): ((i: number, j: number) => number) => {
+    const weights = levelWeights(model);
+    const prior = priorWeight(model);
+    // Per comparison and value, the weight of an exact agreement on it, found on first need.
+    const exact = terms.values.map((values) => (values ? new Float64Array(values.length).fill(Number.NaN) : undefined));
+    const exactWeight = (k: number, v: number): number => {
+      const known = (exact[k] as Float64Array)[v] as number;
+      if (!Number.isNaN(known)) return known;
+      const c = model.comparisons[k] as Model['comparisons'][number];
+      const tf = termFrequency(model, k, (terms.values[k] as string[])[v]);
+      const w = tf === undefined ? ((weights[k] as number[])[0] as number) : Math.log2((c.m[0] as number) / tf);
+      (exact[k] as Float64Array)[v] = w;
+      return w;
+    };
+    return (i, j) => {
+      const a = records[i] as Prepared;
+      const b = records[j] as Prepared;
+      let weight = prior;
+      for (let k = 0; k < comparisons.length; k++) {
+        const level = (comparisons[k] as Comparison).compare(a, b, ctx);
+        if (level === NO_LEVEL) continue;
+        const v = level === 0 ? (terms.ids[k]?.[i] ?? -1) : -1;
+        weight += v >= 0 ? exactWeight(k, v) : ((weights[k] as number[])[level] as number);
+      }
+      return probabilityOf(weight);
+    };
   };
 
   /**
    * Candidate pairs at or above `minWeight` under `model`, term frequencies included. A pair whose
    * only support is an ambiguous level stays below the link threshold (see Comparison).
    */
-  const linksAbove = (model: Model, shares: readonly (Float64Array | undefined)[] | undefined, minWeight: number): Link[] => {
+  const linksAbove = (model: Model, shares: readonly (Float64Array | undefined)[] | undefined, minWeight: number): CandidateLink[] => {
     const weights = levelWeights(model);
     const prior = priorWeight(model);
     const patternWeight = patterns.levels.map((levels) => levels.reduce((w, level, k) => (level === NO_LEVEL ? w : w + ((weights[k] as number[])[level] as number)), prior));
@@ -584,7 +525,7 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
         return f === undefined ? Number.NaN : Math.log2(u0 / f);
       });
     });
-    const out: Link[] = [];
+    const out: CandidateLink[] = [];
     for (let p = 0; p < pairs.length; p++) {
       const id = pairs.pattern[p] as number;
       let w = patternWeight[id] as number;
@@ -596,7 +537,7 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
         if (!Number.isNaN(add)) w += add;
       }
       if (ambiguous[id]) w = Math.min(w, linkWeight - 1e-9);
-      if (w >= minWeight) out.push({ i, j: pairs.j[p] as number, weight: w });
+      if (w >= minWeight) out.push({ i, j: pairs.j[p] as number, weight: w, pattern: id });
     }
     return out;
   };
@@ -626,16 +567,20 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
   const links = candidates.filter((l) => l.weight >= linkWeight);
   const { clusterOf, refused } = cluster(records.length, links, constraints, trustedIdsOf, {
     minimum: thresholds.review,
-    probability: (i, j) => pairScore(model, i, j).probability,
+    probability: probabilityUnder(model),
   });
-  const scorePair = (l: Link): ScoredPair => ({ a: l.i, b: l.j, score: pairScore(model, l.i, l.j) });
-  const bestPerClusterPair = new Map<string, Link>();
+  // A candidate's levels are its pattern's: no need to compare its records again.
+  const scorePair = (l: CandidateLink): ScoredPair => {
+    const levels = patterns.levels[l.pattern] as number[];
+    return { a: l.i, b: l.j, score: score(model, levels, tfValuesOf(comparisons, levels, records[l.i] as Prepared)) };
+  };
+  const bestPerClusterPair = new Map<number, CandidateLink>();
   for (const l of candidates) {
     if (l.weight >= linkWeight) continue;
     const ca = clusterOf[l.i] as number;
     const cb = clusterOf[l.j] as number;
     if (ca === cb) continue;
-    const key = ca < cb ? `${ca}:${cb}` : `${cb}:${ca}`;
+    const key = ca < cb ? ca * records.length + cb : cb * records.length + ca;
     const best = bestPerClusterPair.get(key);
     if (!best || l.weight > best.weight) bestPerClusterPair.set(key, l);
   }
@@ -647,7 +592,7 @@ export const resolve = (inputs: readonly MatchInput[], options: ResolveOptions):
     records,
     clusterOf,
     review,
-    refused: refused.map(scorePair),
+    refused: (refused as CandidateLink[]).map(scorePair),
     model,
     blocking,
     candidates: { i: pairs.i, j: pairs.j, length: pairs.length },

@@ -34,37 +34,75 @@ const jaroScore = (matches: number, transpositions: number, ls: number, ll: numb
   return (matches / ls + matches / ll + (matches - t) / matches) / 3;
 };
 
-/** Jaro of strings up to 31 code units, nearly every name: which characters matched is kept in two bit masks. */
+/**
+ * Per character code below 128, the positions of the longer string that hold it, as bits: filled
+ * for one call and cleared after it.
+ */
+const positionsOf = new Int32Array(128);
+
+/**
+ * Jaro of strings up to 31 code units, nearly every name: which characters matched is kept in two
+ * bit masks. With an ASCII longer string, each character finds its match in one step: the lowest
+ * unmatched position of its code inside its window, the first one a scan would reach.
+ */
 const jaroShort = (shorter: string, longer: string): number => {
   const ls = shorter.length;
   const ll = longer.length;
+  const marked = markPositions(longer);
   const range = Math.max(((ll / 2) | 0) - 1, 0);
   let matchedShorter = 0;
   let matchedLonger = 0;
   let matches = 0;
   for (let i = 0; i < ls; i++) {
     const c = shorter.charCodeAt(i);
+    const from = Math.max(i - range, 0);
     const end = Math.min(i + range + 1, ll);
-    for (let j = Math.max(i - range, 0); j < end; j++) {
-      if ((matchedLonger & (1 << j)) === 0 && longer.charCodeAt(j) === c) {
-        matchedLonger |= 1 << j;
-        matchedShorter |= 1 << i;
-        matches++;
-        break;
-      }
-    }
+    const bit = marked ? firstFreeMarked(c, from, end, matchedLonger) : firstFreeScanned(longer, c, from, end, matchedLonger);
+    if (bit === 0) continue;
+    matchedLonger |= bit;
+    matchedShorter |= 1 << i;
+    matches++;
   }
+  if (marked) clearPositions(longer, ll);
   if (matches === 0) return 0;
   // Matched characters in the order of each string; a position where they differ is half a
   // transposition.
   let transpositions = 0;
-  for (let i = 0, j = 0; i < ls; i++) {
-    if ((matchedShorter & (1 << i)) === 0) continue;
-    while ((matchedLonger & (1 << j)) === 0) j++;
-    if (shorter.charCodeAt(i) !== longer.charCodeAt(j)) transpositions++;
-    j++;
+  for (let s = matchedShorter, l = matchedLonger; s !== 0; s &= s - 1, l &= l - 1) {
+    if (shorter.charCodeAt(31 - Math.clz32(s & -s)) !== longer.charCodeAt(31 - Math.clz32(l & -l))) transpositions++;
   }
   return jaroScore(matches, transpositions, ls, ll);
+};
+
+/** Fills `positionsOf` with the string's positions; false (and nothing filled) when it is not all ASCII. */
+const markPositions = (s: string): boolean => {
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c >= 128) {
+      clearPositions(s, j);
+      return false;
+    }
+    positionsOf[c] = (positionsOf[c] as number) | (1 << j);
+  }
+  return true;
+};
+
+const clearPositions = (s: string, upTo: number) => {
+  for (let j = 0; j < upTo; j++) positionsOf[s.charCodeAt(j)] = 0;
+};
+
+/** The bit of the first position from `from` to `end` holding code c and not taken; 0 when none. */
+const firstFreeMarked = (c: number, from: number, end: number, taken: number): number => {
+  if (c >= 128) return 0;
+  // Bits from..end-1; end is at most 31, so the shift stays within 32 bits.
+  const free = (positionsOf[c] as number) & ((1 << end) - 1) & ~((1 << from) - 1) & ~taken;
+  return free & -free;
+};
+
+/** firstFreeMarked for a string with characters beyond ASCII, by scanning it. */
+const firstFreeScanned = (longer: string, c: number, from: number, end: number, taken: number): number => {
+  for (let j = from; j < end; j++) if ((taken & (1 << j)) === 0 && longer.charCodeAt(j) === c) return 1 << j;
+  return 0;
 };
 
 /** jaroShort for longer strings, with the matched flags in reused arrays. */

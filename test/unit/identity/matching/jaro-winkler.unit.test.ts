@@ -17,6 +17,16 @@ describe('jaroWinklerSimilarity', () => {
     );
   });
 
+  it('gives exactly the scores talisman gives on short names with letters beyond ASCII', () => {
+    const word = fc.stringMatching(/^[abcéü]{0,12}$/);
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        expect(jaroWinklerSimilarity(a, b)).toBe(reference(a, b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('gives exactly the scores talisman gives on any text, long or not', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200, unit: 'binary' }), fc.string({ maxLength: 200, unit: 'binary' }), (a, b) => {

@@ -83,6 +83,33 @@ describe('resolve', () => {
   });
 });
 
+describe('blocking in resolve', () => {
+  it('finds a pair under a later rule when the key it shares under an earlier one is over the size cap', () => {
+    // Three records share one mailbox (the 'email' block is over a cap of two); only two of them
+    // share a phone number too. The pair must still come from the 'phone' rule.
+    const shared = (key: string, phone: string): MatchInput => ({
+      key, source: 'crm', kind: 'person', fields: { first_name: 'Ann', last_name: `Lee${key}`, email: 'desk@example.com', phone }, trustedIds: {},
+    });
+    const result = resolve([shared('1', '+44 20 7946 0018'), shared('2', '+44 20 7946 0018'), shared('3', '+44 20 7946 0999')], { kind: 'person', maxBlockSize: 2 });
+    const pairs = Array.from({ length: result.candidates.length }, (_, p) => `${result.candidates.i[p]},${result.candidates.j[p]}`);
+    expect(pairs).toEqual(['0,1']);
+  });
+});
+
+describe('resolve on two threads', () => {
+  it('gives exactly what one thread gives: clusters, candidates, model and review', () => {
+    const { inputs } = people();
+    const one = resolve(inputs, { kind: 'person', thresholds: { link: 0.999, review: 0.01 } });
+    const two = resolve(inputs, { kind: 'person', thresholds: { link: 0.999, review: 0.01 }, threads: 2 });
+    expect(Array.from(two.clusterOf)).toEqual(Array.from(one.clusterOf));
+    const pairsOf = (r: typeof one) => Array.from({ length: r.candidates.length }, (_, p) => `${r.candidates.i[p]},${r.candidates.j[p]}`);
+    expect(pairsOf(two)).toEqual(pairsOf(one));
+    expect(two.model).toEqual(one.model);
+    expect(two.review).toEqual(one.review);
+    expect(two.records).toEqual(one.records);
+  });
+});
+
 describe('unified ids', () => {
   it('derives the same id from the same founding record, and different ids otherwise', () => {
     expect(unifiedIdFor('person', 'crm:1')).toBe(unifiedIdFor('person', 'crm:1'));
