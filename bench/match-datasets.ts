@@ -14,7 +14,8 @@ export interface LabelledDataSet {
   /** Rows with canonical column names, plus `truth`. */
   rows: Record<string, string>[];
   /** Quality the issue asks for, when it sets one. */
-  target?: { metric: 'pairwise' | 'bcubed'; f1: number };
+  /** With `unmixed`, no predicted cluster may hold two true entities (a merge across legal entities). */
+  target?: { metric: 'pairwise' | 'bcubed'; f1: number; unmixed?: boolean };
 }
 
 export const EVAL_DATA_DIR = join(__dirname, '..', '..', 'shared', 'eval-data');
@@ -64,7 +65,7 @@ const patstat = (): LabelledDataSet => {
   return {
     name: 'patstat-nl',
     kind: 'account',
-    target: { metric: 'bcubed', f1: 0.9 },
+    target: { metric: 'bcubed', f1: 0.9, unmixed: true },
     // The raw applicant name as filed (legal forms and all), which is what a CRM holds.
     rows: readCsv(join(dir, 'patstat_input.csv')).map((r) => {
       const ref = reference.get(r.person_id ?? '');

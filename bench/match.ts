@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { csvLayout, rowToMatchInput } from '../functions/identity/matching/csv-input';
-import { bCubedQuality, pairCompleteness, pairwiseQuality } from '../functions/identity/matching/evaluate';
+import { bCubedQuality, mixedClusters, pairCompleteness, pairwiseQuality } from '../functions/identity/matching/evaluate';
 import { matchInputOf } from '../functions/identity/matching/from-source-record';
 import { resolve, type ResolveOptions } from '../functions/identity/matching/resolve';
 import type { EntityType, SourceSystem } from '../functions/shared/canonical';
@@ -65,11 +65,15 @@ export const runLabelled = (name: string) => {
   const b3 = bCubedQuality(predicted, truth);
   const n = inputs.length;
   const reduction = 1 - result.candidates.length / ((n * (n - 1)) / 2);
-  const met = data.target ? (data.target.metric === 'pairwise' ? pw.f1 : b3.f1) >= data.target.f1 : undefined;
+  const mixed = mixedClusters(predicted, truth);
+  const target = data.target;
+  const f1Met = target ? (target.metric === 'pairwise' ? pw.f1 : b3.f1) >= target.f1 : undefined;
+  const verdict =
+    target === undefined ? '' : !f1Met ? `  BELOW TARGET ${target.metric} F1 ${target.f1}` : target.unmixed && mixed > 0 ? `  BELOW TARGET: ${mixed} cluster(s) merge different entities` : '  target met';
   console.log(
-    `${data.name.padEnd(18)} n=${n} pairwise P ${fmt(pw.precision)} R ${fmt(pw.recall)} F1 ${fmt(pw.f1)} | B3 P ${fmt(b3.precision)} R ${fmt(b3.recall)} F1 ${fmt(b3.f1)} | ` +
+    `${data.name.padEnd(18)} n=${n} pairwise P ${fmt(pw.precision)} R ${fmt(pw.recall)} F1 ${fmt(pw.f1)} | B3 P ${fmt(b3.precision)} R ${fmt(b3.recall)} F1 ${fmt(b3.f1)} | mixed clusters ${mixed} | ` +
       `${completenessOf(result.candidates, truth)} reduction ${fmt(reduction)} candidates ${result.candidates.length} review ${result.review.length} | ${ms.toFixed(0)} ms` +
-      (met === undefined ? '' : met ? '  target met' : `  BELOW TARGET ${data.target?.metric} F1 ${data.target?.f1}`),
+      verdict,
   );
   if (layout.ignored.length > 0) console.log(`  ignored columns: ${layout.ignored.join(', ')}`);
   return result;

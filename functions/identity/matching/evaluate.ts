@@ -51,6 +51,17 @@ export const pairwiseQuality = (predicted: readonly string[], truth: readonly st
   return { truePairs, predictedPairs, correctPairs, precision, recall, f1: f1Of(precision, recall) };
 };
 
+/**
+ * Predicted clusters holding records of more than one true entity: each is a merge across
+ * different entities (for company data, different legal entities), the error a steward can least
+ * afford, counted apart from the pairwise figures that a few large clusters can hide it in.
+ */
+export const mixedClusters = (predicted: readonly string[], truth: readonly string[]): number => {
+  let mixed = 0;
+  for (const g of groups(predicted).values()) if (new Set(g.map((i) => truth[i])).size > 1) mixed++;
+  return mixed;
+};
+
 export const bCubedQuality = (predicted: readonly string[], truth: readonly string[]): BCubedQuality => {
   const n = predicted.length;
   if (n === 0) return { precision: 1, recall: 1, f1: 1 };

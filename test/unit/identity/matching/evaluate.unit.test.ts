@@ -1,4 +1,4 @@
-import { bCubedQuality, pairCompleteness, pairwiseQuality } from '../../../../functions/identity/matching/evaluate';
+import { bCubedQuality, mixedClusters, pairCompleteness, pairwiseQuality } from '../../../../functions/identity/matching/evaluate';
 
 describe('pairwiseQuality', () => {
   it('counts pairs put together against true pairs', () => {
@@ -27,5 +27,14 @@ describe('pairCompleteness', () => {
   it('is the share of true pairs among the candidates', () => {
     const candidates = { i: [0, 0, 2], j: [1, 3, 3], length: 3 };
     expect(pairCompleteness(candidates, ['x', 'x', 'y', 'y', 'y'])).toBeCloseTo(2 / 4, 12);
+  });
+});
+
+describe('mixedClusters', () => {
+  it('counts the predicted clusters that join records of different true entities', () => {
+    // Cluster 'x' holds entities A and B (a wrong merge); 'y' holds only C; 'z' splits A (a miss, not a mix).
+    expect(mixedClusters(['x', 'x', 'y', 'y', 'z'], ['A', 'B', 'C', 'C', 'A'])).toBe(1);
+    expect(mixedClusters(['1', '2', '3'], ['A', 'A', 'A'])).toBe(0);
+    expect(mixedClusters([], [])).toBe(0);
   });
 });
