@@ -53,6 +53,7 @@ Concord is running.
   queues       ${Object.keys(runtime.queues).join(', ')} (each with a dead-letter queue)
   sandbox      ${runtime.url}/sandbox (fakes of Salesforce, HubSpot, Stripe, Zendesk, NetSuite and a generic
                receiver; unified ids are written back into them, and each lists what it was asked)
+  Slack app    POST ${runtime.url}/slack/events (Bolt; ${env.SLACK_BOT_TOKEN ? 'talking to the workspace of SLACK_BOT_TOKEN' : `the local Slack's Web API at ${runtime.slack.emulator.apiUrl(runtime.url)}`})
 
 Webhook endpoints and their local signing secrets:
 ${rows.join('\n')}
@@ -86,6 +87,9 @@ ${rows.join('\n')}
     console.log(`Identity: ${counts.account} unified customers and ${counts.person} unified people.`);
     const written = await runtime.writeBackLedger.writtenSince(startedAt);
     console.log(`Write-back: ${written.records} unified ids written to ${written.systems.length} systems (sandbox: ${runtime.url}/sandbox/<system>).`);
+    const pending = await runtime.identityStore.proposals('pending', 100);
+    const posted = runtime.slack.emulator.state.messages('data-stewards').length;
+    console.log(`Slack: ${pending.length} merge proposal(s) waiting for a data steward; ${posted} message(s) in #data-stewards of the local Slack.`);
     console.log(`Sample data loaded. Try:
   npm run concord -- lookup ${JSON.stringify(example ?? 'acme')}
   npm run concord -- merges --pending

@@ -25,6 +25,7 @@ export const addConcordStacks = (app: App): ConcordStacks => {
     tables: data.tables,
     webhookSecret: data.webhookSecret,
     writeBackSecret: data.writeBackSecret,
+    slackSecret: data.slackSecret,
     salesforceEventSourceName,
   });
   // cdk-nag 3 is a policy validation plugin: it runs after synthesis, over both stacks, and any

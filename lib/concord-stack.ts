@@ -27,6 +27,7 @@ import type { ConcordTables } from './stateful-stack';
 import { TABLE_ENV } from '../functions/shared/config';
 import type { TableKey } from '../functions/shared/tables';
 import { grantTableData } from './table-grants';
+import { slackWorkEnvelope } from '../slack/work';
 import { WebhookApi, type WebhookThrottle } from './webhook-api';
 
 export interface ConcordStackProps extends StackProps {
@@ -34,6 +35,8 @@ export interface ConcordStackProps extends StackProps {
   webhookSecret: secretsmanager.ISecret;
   /** Each system's API URL and credentials for writing unified ids back (functions/identity/writeback/write-back-config.ts). */
   writeBackSecret: secretsmanager.ISecret;
+  /** The Slack app's token, signing secret, stewards and deep-link settings (slack/settings.ts). */
+  slackSecret: secretsmanager.ISecret;
   /** aws.partner/salesforce.com/...: when set, Salesforce Event Relay is wired in. */
   salesforceEventSourceName?: string;
   /** @default 100 requests/s, bursts of 200 */
@@ -59,6 +62,8 @@ export class ConcordStack extends Stack {
   readonly rules: Record<string, events.Rule>;
   readonly webhookApi: WebhookApi;
   readonly webhookSecret: secretsmanager.ISecret;
+  /** Slack's request URL: slash commands, buttons, modals and events, through Bolt's AwsLambdaReceiver. */
+  readonly slackEvents: ConcordFunction;
   /** The nightly model training function. */
   readonly training: ConcordFunction;
   readonly salesforceRelay: SalesforceRelay | undefined;
@@ -91,6 +96,7 @@ export class ConcordStack extends Stack {
       writeback: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
       // Erasure: a privacy deletion at one source asks every other system to erase the person.
       identity: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
+      slack: { SLACK_SECRETS_ARN: props.slackSecret.secretArn },
     };
 
     // Typed by ConsumerName: a consumer added to the routing table does not compile until its
@@ -113,6 +119,16 @@ export class ConcordStack extends Stack {
         grantTableData(tables.identity, fn, 'read');
         grantTableData(tables.writeBack, fn, 'readWrite');
         props.writeBackSecret.grantRead(fn.role);
+      },
+      // Decides merges and undoes them for stewards (the graph, and the events that follow), reads
+      // member records and open exceptions for cards and App Home, and posts each proposal once.
+      slack: (fn) => {
+        grantTableData(tables.identity, fn, 'readWrite');
+        grantTableData(tables.sourceRecords, fn, 'read');
+        grantTableData(tables.quarantine, fn, 'read');
+        grantTableData(tables.idempotency, fn, 'readWrite');
+        this.bus.grantPutEventsTo(fn.role);
+        props.slackSecret.grantRead(fn.role);
       },
     };
 
@@ -155,6 +171,36 @@ export class ConcordStack extends Stack {
     grantTableData(tables.idempotency, ingest, 'readWrite');
     props.webhookSecret.grantRead(ingest.role);
 
+    // Slack's request URL, on the same API: Slack signs every request, and the function refuses
+    // what is unsigned, stale or dated ahead before anything is published. It only reads and
+    // publishes; repeats are dropped by the worker, off the acknowledgement's path.
+    this.slackEvents = new ConcordFunction(this, 'SlackEvents', {
+      entry: 'slack/events.handler.ts',
+      description: 'Answers Slack (slash command, buttons, modals, events) at once and hands the work to the Slack worker',
+      serviceName: 'concord-slack',
+      // Slack waits three seconds for an answer.
+      timeout: Duration.seconds(5),
+      memorySize: 512,
+      environment: { ...environment, SLACK_SECRETS_ARN: props.slackSecret.secretArn },
+    });
+    this.webhookApi.addRoute('/slack/events', 'SlackEvents', this.slackEvents);
+    this.bus.grantPutEventsTo(this.slackEvents.role);
+    grantTableData(tables.identity, this.slackEvents, 'read');
+    grantTableData(tables.sourceRecords, this.slackEvents, 'read');
+    props.slackSecret.grantRead(this.slackEvents.role);
+
+    // The stewards' morning digest of yesterday's automatic merges, each with Undo.
+    new events.Rule(this, 'DailyMergeDigest', {
+      description: "Posts the day's automatic merges to the data stewards at 08:00 UTC",
+      schedule: events.Schedule.cron({ minute: '0', hour: '8' }),
+      targets: [
+        new targets.SqsQueue(this.consumers.slack.queue, {
+          message: events.RuleTargetInput.fromObject(slackWorkEnvelope({ type: 'digest', hours: 24 })),
+          deadLetterQueue: this.consumers.slack.deliveryDeadLetterQueue,
+        }),
+      ],
+    });
+
     if (props.salesforceEventSourceName !== undefined && props.salesforceEventSourceName !== '') {
       this.salesforceRelay = new SalesforceRelay(this, 'SalesforceRelay', {
         eventSourceName: props.salesforceEventSourceName,
@@ -192,6 +238,10 @@ export class ConcordStack extends Stack {
         description: `Webhook URL to configure in ${system}`,
       });
     }
+    new CfnOutput(this, 'SlackRequestUrl', {
+      value: `${this.webhookApi.url}slack/events`,
+      description: 'Request URL for the Slack app: slash command, interactivity and event subscriptions (slack/manifest.yaml)',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'WebhookSecretName', {
       value: props.webhookSecret.secretName,

@@ -4,12 +4,13 @@
  * the write-back credentials the operator fills in. Everything here is retained when the stack is
  * deleted.
  */
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { WRITE_BACK_CREDENTIAL_NAMES } from '../functions/identity/writeback/write-back-config';
 import { TABLE_ENV, WEBHOOK_SECRET_ENV } from '../functions/shared/config';
+import { SLACK_SETTING_NAMES } from '../slack/settings';
 import { tables, type KeyDefinition, type TableDefinition, type TableKey } from '../functions/shared/tables';
 
 export type ConcordTables = Record<TableKey, dynamodb.Table>;
@@ -17,6 +18,7 @@ export type ConcordTables = Record<TableKey, dynamodb.Table>;
 /** The Secrets Manager name the operator looks for; documented in docs/deploy.md. */
 export const WEBHOOK_SECRETS_NAME = 'concord/webhook-secrets';
 export const WRITE_BACK_SECRETS_NAME = 'concord/write-back-credentials';
+export const SLACK_SECRETS_NAME = 'concord/slack';
 
 /**
  * The env name whose value is generated at creation: Concord chooses the secret for the generic
@@ -37,6 +39,7 @@ export class StatefulStack extends Stack {
   readonly tables: ConcordTables;
   readonly webhookSecret: secretsmanager.Secret;
   readonly writeBackSecret: secretsmanager.Secret;
+  readonly slackSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -72,17 +75,30 @@ export class StatefulStack extends Stack {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Slack's bot token and signing secret are issued by Slack, the stewards named by the team:
+    // every value starts empty, and the app refuses to start until they are filled in.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackSettings', {
+      secretName: SLACK_SECRETS_NAME,
+      description: 'The Slack app: bot token, signing secret, the data stewards (user ids or a user group), their channel, and where each system shows a record',
+      secretObjectValue: Object.fromEntries(SLACK_SETTING_NAMES.map((name) => [name, SecretValue.unsafePlainText(name === 'SLACK_STEWARDS_CHANNEL' ? '#data-stewards' : '')])),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     // What `concord --aws` needs, named after the variables it reads (README, "Configuration").
     for (const [key, table] of entries.map(([key]) => [key, this.tables[key]] as const)) {
       new CfnOutput(this, `${TABLE_ENV[key]}`.replace(/_/g, ''), { value: table.tableName, description: `${TABLE_ENV[key]} for concord --aws` });
     }
     new CfnOutput(this, 'WEBHOOKSECRETSARN', { value: this.webhookSecret.secretArn, description: 'WEBHOOK_SECRETS_ARN for concord --aws' });
+    new CfnOutput(this, 'SLACKSECRETSARN', { value: this.slackSecret.secretArn, description: 'SLACK_SECRETS_ARN: the Slack app settings to fill in (README, "Slack")' });
     new CfnOutput(this, 'WRITEBACKSECRETSARN', { value: this.writeBackSecret.secretArn, description: 'WRITE_BACK_SECRETS_ARN: the write-back credentials to fill in' });
 
     Validations.of(this.webhookSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         'The values are signing secrets issued by the SaaS vendors (Stripe, HubSpot, Salesforce, Zendesk, NetSuite); a rotation Lambda cannot change them on the vendor side. Operators rotate them by hand with the comma-separated "current,next" overlap that the ingest function accepts (docs/deploy.md).',
+    });
+    Validations.of(this.slackSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The bot token and signing secret are issued by Slack for the installed app; a rotation Lambda cannot issue them. Operators replace them when they regenerate them in the app settings; the functions read them at their next cold start.',
     });
     Validations.of(this.writeBackSecret).acknowledge({
       id: 'AwsSolutions-SMG4',

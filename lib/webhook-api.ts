@@ -98,6 +98,11 @@ export class WebhookApi extends Construct {
     }
   }
 
+  /** Another signed POST route on this API, handled by `fn` (Slack's request URL). */
+  addRoute(path: string, id: string, fn: ConcordFunction): void {
+    this.api.addRoutes({ path, methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration(id, fn.fn) });
+  }
+
   /** The stage URL, ending in '/'. */
   get url(): string {
     return this.stage.url;

@@ -3,7 +3,9 @@
  * its Lambda uses, given local ports. Typed by ConsumerName so a new consumer cannot be forgotten.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebClient } from '@slack/web-api';
 import { createIdentityHandler } from '../functions/identity/identity.handler';
 import { IdentityService } from '../functions/identity/identity-service';
 import { ErasureStore } from '../functions/identity/erasure.store';
@@ -17,6 +19,14 @@ import { SourceRecordStore } from '../functions/reconcile/source-record.store';
 import type { Clock, EventBus, IdGenerator } from '../functions/shared/ports';
 import type { ConsumerName } from '../functions/shared/routing';
 import type { TableNames } from '../functions/shared/tables';
+import { QuarantineStore } from '../functions/ingest/quarantine.store';
+import { slackClientOptions } from '../slack/app';
+import { dynamoPostOnce } from '../slack/post-once';
+import type { SlackSettings } from '../slack/settings';
+import { Stewards } from '../slack/stewards';
+import { dynamoDeliveryLog } from '../slack/deliveries';
+import { createSlackWorkerHandler, WORK_IN_PROGRESS_MS } from '../slack/worker.handler';
+import { respondThroughUrl, SlackWorker } from '../slack/worker';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -28,10 +38,14 @@ export interface ConsumerDeps {
   ids: IdGenerator;
   /** The vendor adapters the write-back consumer calls, and erasure asks (locally: pointed at the sandbox). */
   writer: WriteBack;
+  /** The plain DynamoDB client, for Powertools idempotency. */
+  dynamo: DynamoDBClient;
+  /** The Slack app's settings (locally: pointed at the local Slack). */
+  slack: SlackSettings;
 }
 
 /** The identity engine on local ports; the CLI and the local server use the same one. */
-export const localIdentityService = (deps: Omit<ConsumerDeps, 'writer'>): IdentityService =>
+export const localIdentityService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | 'bus' | 'clock' | 'ids'>): IdentityService =>
   new IdentityService({
     store: new IdentityStore(deps.db, deps.tables.identity),
     sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
@@ -63,4 +77,23 @@ export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHan
       writer: deps.writer,
       clock: deps.clock,
     }),
+  slack: (deps) => {
+    const client = new WebClient(deps.slack.botToken, slackClientOptions(deps.slack));
+    return createSlackWorkerHandler(
+      new SlackWorker({
+        client,
+        identity: localIdentityService(deps),
+        store: new IdentityStore(deps.db, deps.tables.identity),
+        sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
+        quarantine: new QuarantineStore(deps.db, deps.tables.quarantine),
+        stewards: new Stewards(client, deps.slack, deps.clock),
+        settings: deps.slack,
+        postOnce: dynamoPostOnce(deps.dynamo, deps.tables.idempotency),
+        respond: respondThroughUrl,
+        clock: deps.clock,
+      }),
+      dynamoDeliveryLog(deps.dynamo, deps.tables.idempotency, WORK_IN_PROGRESS_MS),
+      { info: () => undefined, error: (message, extra) => console.error(`slack worker: ${message}`, extra) },
+    );
+  },
 };

@@ -13,7 +13,7 @@ import { connectors } from '../functions/ingest/connectors';
 import { createWebhookIngest, type WebhookIngest } from '../functions/ingest/ingest-webhook';
 import { QuarantineStore } from '../functions/ingest/quarantine.store';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
-import { createDocumentClient } from '../functions/shared/aws/dynamo';
+import { createDocumentClient, createDynamoClient } from '../functions/shared/aws/dynamo';
 import { secretsFromEnv } from '../functions/shared/aws/webhook-secrets';
 import { readConfig } from '../functions/shared/config';
 import { systemClock, type Clock } from '../functions/shared/ports';
@@ -33,6 +33,7 @@ import { localSecretEnv } from './local-secrets';
 import { createSandbox, type Sandbox } from './sandbox/sandbox-server';
 import { sandboxWriteBackSettings } from './sandbox/sandbox-write-back-settings';
 import { createLocalServer } from './server';
+import { createLocalSlack, type LocalSlack } from './local-slack';
 import { renderStatusPage } from './status-page';
 
 export interface LocalRuntimeOptions {
@@ -72,6 +73,8 @@ export interface LocalRuntime {
   /** Which unified id each record's system was last sent, and its answer. */
   writeBackLedger: WriteBackLedger;
   secretEnv: NodeJS.ProcessEnv;
+  /** The local Slack (Web API at `${url}/slack/api/`) and the Concord app at `${url}/slack/events`. */
+  slack: LocalSlack;
   /** Resolves once every queue is empty and idle. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -97,12 +100,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const config = readConfig({ ...env, TABLE_PREFIX: options.tablePrefix ?? env.TABLE_PREFIX });
   const tables = options.tablePrefix !== undefined ? tableNames(options.tablePrefix) : config.tables;
 
-  let dynamo: DynamoDbLocal | undefined;
-  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal({ dbPath: options.dbPath, port: options.dynamoPort })).endpoint;
+  let dynamoLocal: DynamoDbLocal | undefined;
+  const dynamoEndpoint = options.dynamoEndpoint ?? (dynamoLocal = await startDynamoDbLocal({ dbPath: options.dbPath, port: options.dynamoPort })).endpoint;
   const rawClient = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await createTables(rawClient, tables);
   rawClient.destroy();
   const db = createDocumentClient({ endpoint: dynamoEndpoint });
+  const dynamo = createDynamoClient({ endpoint: dynamoEndpoint });
 
   const queues = {} as Record<ConsumerName, LocalQueue>;
   const deadLetterQueues = {} as Record<ConsumerName, LocalQueue>;
@@ -132,6 +136,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     maxBodyBytes: config.maxWebhookBytes,
   });
   const sandbox = createSandbox();
+  const slack = createLocalSlack({ env, clock, bus, identity, sourceRecords });
 
   let ready = false;
   const startedAt = clock.now();
@@ -151,7 +156,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     statusPage: () => renderStatusPage(health()),
     replay: (quarantineId) => ingest.replay(quarantineId),
     publish: (events) => bus.publish(events),
-    mounts: [(req, res) => sandbox.handle(req, res)],
+    mounts: [(req, res) => sandbox.handle(req, res), (req, res) => slack.handle(req, res)],
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -163,7 +168,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   // The write-back adapters reach the sandbox through this server, so they exist once it listens;
   // until the consumers start, whatever arrives waits in its queue.
   const writer = createWriteBack(writeBackTargetsOf(sandboxWriteBackSettings(url, env)).bySystem);
-  const consumerDeps = { db, tables, bus, clock, ids, writer };
+  const slackSettings = slack.start(url);
+  const consumerDeps = { db, tables, bus, clock, ids, writer, dynamo, slack: slackSettings };
   for (const name of names) {
     queues[name].subscribe(observed(name, localConsumers[name](consumerDeps), options.onProcessed));
     queues[name].start();
@@ -184,10 +190,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     sandbox.close();
+    slack.emulator.close();
     await closed;
     for (const queue of Object.values(queues)) await queue.stop();
     db.destroy();
-    await dynamo?.stop();
+    dynamo.destroy();
+    await dynamoLocal?.stop();
   };
 
   return {
@@ -206,6 +214,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     sandbox,
     writeBackLedger: new WriteBackLedger(db, tables.writeBack),
     secretEnv,
+    slack,
     drain,
     stop,
   };

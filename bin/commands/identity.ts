@@ -4,9 +4,8 @@
  * acts on the running runtime (or the deployed stack with --aws) and prints JSON with --json.
  */
 import type { Command } from 'commander';
-import { findDisagreements, renderDisagreementReport, summarizeDisagreements, type EntityDisagreement } from '../../functions/identity/golden/disagreements';
-import type { GoldenRecord } from '../../functions/identity/golden/survivorship';
-import type { LifecycleDecision } from '../../functions/identity/golden/lifecycle';
+import { scanDisagreements } from '../../functions/identity/disagreement-scan';
+import { renderDisagreementReport } from '../../functions/identity/golden/disagreements';
 import type { Actor } from '../../functions/identity/graph/identity-graph';
 import { TooFewRecordsError, type DecisionOutcome } from '../../functions/identity/identity-service';
 import { DEFAULT_THRESHOLDS } from '../../functions/identity/matching/resolve';
@@ -154,18 +153,9 @@ export const registerIdentity = (program: Command, withContext: WithContext): vo
     .action(
       withContext(async (ctx, name: string, opts: { entities: string; json?: boolean }) => {
         if (name !== 'disagreements') return fail(`Unknown report ${name}; try: concord report disagreements`);
-        const found: EntityDisagreement[][] = [];
-        for await (const page of ctx.identityStore.scanEntities()) {
-          for (const entity of page) {
-            if (!entity.golden) continue;
-            const members = await ctx.sourceRecords.getMany(entity.members);
-            const lifecycle = (entity.lifecycle ?? undefined) as LifecycleDecision | undefined;
-            found.push(findDisagreements({ unifiedId: entity.unifiedId, kind: entity.kind, members, golden: entity.golden as GoldenRecord, ...(lifecycle ? { lifecycle } : {}) }));
-          }
-        }
-        const summary = summarizeDisagreements(found);
-        if (opts.json) return console.log(JSON.stringify({ summary, entities: found.filter((f) => f.length > 0) }, null, 2));
-        console.log(renderDisagreementReport(summary, found, { entities: Number(opts.entities) }));
+        const { summary, entities } = await scanDisagreements(ctx.identityStore, ctx.sourceRecords);
+        if (opts.json) return console.log(JSON.stringify({ summary, entities }, null, 2));
+        console.log(renderDisagreementReport(summary, entities, { entities: Number(opts.entities) }));
       }),
     );
 

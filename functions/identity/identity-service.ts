@@ -400,7 +400,9 @@ export class IdentityService {
     if (!right) return { kind: 'not-found', what: b };
     const [keyA, keyB] = [this.representative(a, left), this.representative(b, right)];
     const extra = this.deps.store.constraintItems(keyA, keyB, same, actor.by, at, actor.reason);
-    if (proposal) extra.push(this.deps.store.decideProposalItem(proposal, same ? 'approved' : 'rejected', actor.by, at));
+    // An approval that merges names its merge on the proposal, so whoever shows the proposal can offer its undo.
+    const mergeId = same && left.unifiedId !== right.unifiedId ? `mrg_${this.deps.ids.next()}` : undefined;
+    if (proposal) extra.push(this.deps.store.decideProposalItem(proposal, same ? 'approved' : 'rejected', actor.by, at, mergeId));
     const decisionId = this.deps.ids.next();
     extra.push(
       ...this.deps.store.auditItems(
@@ -408,14 +410,13 @@ export class IdentityService {
         decisionId,
       ),
     );
-    if (!same || left.unifiedId === right.unifiedId) {
+    if (mergeId === undefined) {
       // Saying two records of one entity are different does not split it: the constraint is kept,
       // and undoing the merge that joined them is how they come apart.
       await this.deps.store.writeGraph({ entities: [], pointers: new Map(), merges: [], audit: [], outboxScope: keyA, outboxId: decisionId, events: [] }, extra);
       return same ? { kind: 'already-one', unifiedId: left.unifiedId } : { kind: 'kept-apart' };
     }
     const loaded = await this.loadEntities([left.unifiedId, right.unifiedId]);
-    const mergeId = `mrg_${this.deps.ids.next()}`;
     const evidence = await this.explainPair(keyA, keyB);
     const merged = mergeEntities(loaded.graph, left.unifiedId, right.unifiedId, mergeId, at, actor, evidence ? { probability: evidence.probability, fields: evidence.evidence } : undefined);
     const survivor = merged.result.survivor;

@@ -105,6 +105,8 @@ export const ProposalItem = z.object({
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   mergeId: z.string().optional(),
+  /** Stewards who said they were not sure, oldest first: the proposal stays open for another. */
+  unsure: z.array(z.object({ by: z.string(), at: z.string() })).optional(),
 });
 export type ProposalItem = z.infer<typeof ProposalItem>;
 
@@ -580,6 +582,26 @@ export class IdentityStore {
         ExpressionAttributeValues: { ':status': status, ':by': by, ':at': at, ':list': `PROPOSALS#${status}`, ':pending': 'pending', ...(mergeId ? { ':merge': mergeId } : {}) },
       },
     };
+  }
+
+  /** Notes that a steward is not sure of a pending proposal; false when it is no longer pending. */
+  async markUnsure(proposalId: string, by: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `PROP#${proposalId}`, sk: 'PROPOSAL' },
+          UpdateExpression: 'SET unsure = list_append(if_not_exists(unsure, :none), :mark)',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':none': [], ':mark': [{ by, at }], ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async proposals(status: ProposalStatus, limit = 50): Promise<ProposalItem[]> {

@@ -41,3 +41,7 @@ export const StoredEventEnvelope = z.object({
 
 /** The EventBridge `source` of identity's events (identity.linked, identity.merged, …). */
 export const IDENTITY_EVENT_SOURCE = 'concord.identity';
+
+/** The EventBridge `source` and detail type of what the Slack listeners hand to the Slack worker (slack/work.ts). */
+export const SLACK_EVENT_SOURCE = 'concord.slack';
+export const SLACK_WORK_DETAIL_TYPE = 'slack.work';

@@ -3,7 +3,7 @@
  * route into an EventBridge rule targeting the consumer's SQS queue; the local bus applies the
  * same patterns with EventBridge's semantics. A stack test proves the two agree.
  */
-import { IDENTITY_EVENT_SOURCE, RECONCILE_EVENT_SOURCE, STORED_DETAIL_TYPE } from './bus-envelope';
+import { IDENTITY_EVENT_SOURCE, RECONCILE_EVENT_SOURCE, SLACK_EVENT_SOURCE, SLACK_WORK_DETAIL_TYPE, STORED_DETAIL_TYPE } from './bus-envelope';
 import { INGEST_EVENT_SOURCE } from './canonical';
 
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
@@ -48,6 +48,15 @@ export const consumers = {
     batchSize: 10,
     functionTimeoutSeconds: 60,
   },
+  slack: {
+    entry: 'slack/worker.handler.ts',
+    description: 'Does what Slack listeners hand over (lookups, merge decisions, undos, overrides, App Home) and posts merge proposals to the data stewards',
+    visibilityTimeoutSeconds: 180,
+    // Slack outages and rate limits are retried for about a quarter of an hour, then the DLQ keeps the work.
+    maxReceiveCount: 5,
+    batchSize: 5,
+    functionTimeoutSeconds: 30,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;
@@ -81,6 +90,18 @@ export const routes: readonly Route[] = [
     description: 'Links, merges and unmerges change the unified id a record carries: write it back into its system',
     pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.linked', 'identity.merged', 'identity.unmerged'] },
     target: 'writeback',
+  },
+  {
+    name: 'slack-work-to-slack',
+    description: 'What a Slack listener acknowledged and handed over goes to the Slack worker',
+    pattern: { source: [SLACK_EVENT_SOURCE], 'detail-type': [SLACK_WORK_DETAIL_TYPE] },
+    target: 'slack',
+  },
+  {
+    name: 'merge-proposals-to-slack',
+    description: 'A merge the matcher is unsure of is put to the data stewards in Slack',
+    pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.mergeProposed'] },
+    target: 'slack',
   },
 ];
 

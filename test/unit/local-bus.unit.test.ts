@@ -12,7 +12,7 @@ const clock = { now: () => new Date('2026-11-24T12:00:00.123Z') };
 describe('the local bus', () => {
   it('delivers a routed event to its consumer queue shaped as EventBridge delivers it', async () => {
     const reconcile = recorder();
-    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder() }, { clock });
+    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder(), slack: recorder() }, { clock });
     await bus.publish([{ source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { eventId: 'e1' } }]);
     expect(reconcile.events()).toEqual([
       expect.objectContaining({ version: '0', source: 'concord.ingest', 'detail-type': 'SourceRecordChanged', time: '2026-11-24T12:00:00Z', region: 'local', resources: [], detail: { eventId: 'e1' } }),
@@ -22,32 +22,43 @@ describe('the local bus', () => {
   it("routes reconcile's stored-record notices to identity, and only there", async () => {
     const reconcile = recorder();
     const identity = recorder();
-    const bus = new LocalBus(routes, { reconcile, identity, writeback: recorder() }, { clock });
+    const bus = new LocalBus(routes, { reconcile, identity, writeback: recorder(), slack: recorder() }, { clock });
     await bus.publish([{ source: 'concord.reconcile', detailType: 'SourceRecordStored', detail: { sourceKey: 'hubspot#person#1' } }]);
     expect(identity.events().map((e) => e.detail)).toEqual([{ sourceKey: 'hubspot#person#1' }]);
     expect(reconcile.bodies).toEqual([]);
   });
 
-  it("routes identity's links, merges and unmerges to write-back, and no other identity event", async () => {
+  it("routes identity's links, merges and unmerges to write-back, its merge proposals to Slack, and no other identity event", async () => {
     const identity = recorder();
     const writeback = recorder();
-    const bus = new LocalBus(routes, { reconcile: recorder(), identity, writeback }, { clock });
+    const slack = recorder();
+    const bus = new LocalBus(routes, { reconcile: recorder(), identity, writeback, slack }, { clock });
     const changes = ['identity.linked', 'identity.merged', 'identity.unmerged', 'identity.mergeProposed', 'identity.lifecycleChanged'];
     await bus.publish(changes.map((detailType) => ({ source: 'concord.identity', detailType, detail: { type: detailType } })));
     expect(writeback.events().map((e) => e['detail-type'])).toEqual(['identity.linked', 'identity.merged', 'identity.unmerged']);
+    expect(slack.events().map((e) => e['detail-type'])).toEqual(['identity.mergeProposed']);
     expect(identity.bodies).toEqual([]);
+  });
+
+  it("routes what the Slack listeners hand over to the Slack worker, and only there", async () => {
+    const slack = recorder();
+    const writeback = recorder();
+    const bus = new LocalBus(routes, { reconcile: recorder(), identity: recorder(), writeback, slack }, { clock });
+    await bus.publish([{ source: 'concord.slack', detailType: 'slack.work', detail: { type: 'home', userId: 'U0STEWARD' } }]);
+    expect(slack.events().map((e) => e.detail)).toEqual([{ type: 'home', userId: 'U0STEWARD' }]);
+    expect(writeback.bodies).toEqual([]);
   });
 
   it('delivers nothing for an event no route matches', async () => {
     const reconcile = recorder();
-    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder() });
+    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder(), slack: recorder() });
     await bus.publish([{ source: 'someone.else', detailType: 'SourceRecordChanged', detail: {} }]);
     expect(reconcile.bodies).toEqual([]);
   });
 
   it('refuses the whole call when one event is over 256 KB, delivering none', async () => {
     const reconcile = recorder();
-    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder() });
+    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder(), slack: recorder() });
     const small = { source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { n: 1 } };
     const large = { ...small, detail: { blob: 'x'.repeat(300 * 1024) } };
     await expect(bus.publish([small, large])).rejects.toBeInstanceOf(EventTooLargeError);
@@ -56,7 +67,7 @@ describe('the local bus', () => {
 
   it('archives what matches the archive pattern and replays it through the routes', async () => {
     const reconcile = recorder();
-    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder() }, { archivePattern });
+    const bus = new LocalBus(routes, { reconcile, identity: recorder(), writeback: recorder(), slack: recorder() }, { archivePattern });
     await bus.publish([{ source: 'concord.ingest', detailType: 'SourceRecordChanged', detail: { eventId: 'e1' } }]);
     expect(bus.replay({ 'detail-type': ['SourceRecordChanged'] })).toBe(1);
     expect(reconcile.events().map((e) => e.id)).toEqual([reconcile.events()[0]!.id, reconcile.events()[0]!.id]);

@@ -36,6 +36,14 @@ describe('the Concord stacks', () => {
     data = Template.fromStack(stacks.data);
   });
 
+  const statementsOf = (role: IConstruct): { Action: string | string[]; Resource: unknown }[] => {
+    const policies = Object.values(app.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(logicalIdOf(role)),
+    );
+    return policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: never[] }).Statement);
+  };
+  const actionsOf = (role: IConstruct): string[] => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
+
   describe('routing', () => {
     it('has one rule per route, on the concord bus, with exactly the route pattern, targeting its consumer queue', () => {
       const busId = logicalIdOf(stacks.concord.bus);
@@ -228,6 +236,42 @@ describe('the Concord stacks', () => {
     });
   });
 
+  describe('Slack', () => {
+    it('answers Slack at POST /slack/events through its own function, on the signed API', () => {
+      app.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/events' });
+      app.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(stacks.concord.slackEvents.fn), 'Arn'] },
+      });
+      app.hasResourceProperties('AWS::Lambda::Function', { Timeout: 5, Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'concord-slack', SLACK_SECRETS_ARN: Match.anyValue() }) } });
+      const outputs = app.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(JSON.stringify(outputs.SlackRequestUrl?.Value)).toContain('slack/events');
+    });
+
+    it('keeps the Slack settings in a retained secret that only the Slack functions read', () => {
+      data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Name: 'concord/slack' }) });
+      const functions = Object.values(app.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+      const holders = functions.filter((f) => JSON.stringify(f.Properties.Environment).includes('SLACK_SECRETS_ARN'));
+      expect(holders.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['concord-slack', 'concord-slack']);
+    });
+
+    it('lets the request function publish, and read but never change the identity graph', () => {
+      const statements = statementsOf(stacks.concord.slackEvents.role);
+      const actionsOn = (table: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(table)).flatMap((s) => [s.Action].flat());
+      expect(actionsOf(stacks.concord.slackEvents.role)).toEqual(expect.arrayContaining(['events:PutEvents', 'secretsmanager:GetSecretValue']));
+      expect(actionsOn('Identity').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+      expect(JSON.stringify(statements)).not.toMatch(/WriteBack|WebhookSecrets|Quarantine|Idempotency/);
+    });
+
+    it("posts the stewards' digest every morning through the Slack worker's queue", () => {
+      app.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0 8 * * ? *)',
+        Targets: Match.arrayWith([Match.objectLike({ Input: Match.stringLikeRegexp('"type":"digest"'), DeadLetterConfig: Match.anyValue() })]),
+      });
+    });
+  });
+
   describe('nightly training', () => {
     it('runs the training function at 03:00 UTC, with failures kept in a dead-letter queue', () => {
       app.hasResourceProperties('AWS::Events::Rule', {
@@ -239,13 +283,6 @@ describe('the Concord stacks', () => {
   });
 
   describe('least privilege', () => {
-    const statementsOf = (role: IConstruct): { Action: string | string[]; Resource: unknown }[] => {
-      const policies = Object.values(app.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
-        JSON.stringify(p.Properties.Roles).includes(logicalIdOf(role)),
-      );
-      return policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: never[] }).Statement);
-    };
-    const actionsOf = (role: IConstruct): string[] => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
 
     it('uses no AWS managed policy', () => {
       for (const role of Object.values(app.findResources('AWS::IAM::Role') as Record<string, Resource>)) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatSourceVersion, type Account, type SourceRecord, type SourceSystem } from '../../../../functions/shared/canonical';
+import type { Account, SourceRecord, SourceSystem } from '../../../../functions/shared/canonical';
+import { storedRecord } from '../../../support/source-records';
 import {
   findDisagreements,
   renderDisagreementReport,
@@ -12,7 +13,6 @@ import type { Sourced } from '../../../../functions/identity/golden/sourced';
 import { buildGoldenRecord, type FieldOverride, type GoldenEntityType } from '../../../../functions/identity/golden/survivorship';
 import { DEFAULT_SURVIVORSHIP_RULES } from '../../../../functions/identity/golden/survivorship-rules';
 
-const T0 = Date.UTC(2026, 0, 1);
 
 /** A stored record whose every field was set on `day` (days after T0). */
 const stored = (
@@ -20,25 +20,7 @@ const stored = (
   externalId: string,
   fields: Record<string, unknown>,
   { kind = 'account', status = 'active', day = 0 }: { kind?: GoldenEntityType; status?: SourceRecord['status']; day?: number } = {},
-): SourceRecord => {
-  const version = formatSourceVersion(T0 + day * 86_400_000);
-  const at = new Date(T0).toISOString();
-  return {
-    sourceKey: `${sourceSystem}#${kind}#${externalId}`,
-    sourceSystem,
-    entityType: kind,
-    externalId,
-    fields,
-    fieldVersions: {},
-    version,
-    status,
-    statusVersion: version,
-    lastEventId: `evt-${externalId}`,
-    firstSeenAt: at,
-    updatedAt: at,
-    rev: 1,
-  };
-};
+): SourceRecord => storedRecord(sourceSystem, kind, externalId, fields, { status, day });
 
 const entity = (
   members: SourceRecord[],

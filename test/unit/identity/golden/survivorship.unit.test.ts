@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatSourceVersion, type SourceRecord, type SourceSystem } from '../../../../functions/shared/canonical';
+import { storedRecord, T0, versionOnDay } from '../../../support/source-records';
 import { DEFAULT_SURVIVORSHIP_RULES } from '../../../../functions/identity/golden/survivorship-rules';
 import {
   buildGoldenRecord,
@@ -8,8 +9,6 @@ import {
   type FieldOverride,
   type GoldenEntityType,
 } from '../../../../functions/identity/golden/survivorship';
-
-const T0 = Date.UTC(2026, 0, 1);
 
 /** Every leaf set at `day` (days after T0), unless `versions` says otherwise. */
 const member = (
@@ -21,22 +20,8 @@ const member = (
   const leaves = (value: unknown, path: string): string[] =>
     typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => leaves(v, `${path}.${k}`)) : [path];
   const paths = Object.entries(fields).flatMap(([k, v]) => leaves(v, k));
-  const version = formatSourceVersion(T0 + day * 86_400_000);
-  return {
-    sourceKey: `${sourceSystem}#${entityType}#${externalId}`,
-    sourceSystem,
-    entityType,
-    externalId,
-    fields,
-    fieldVersions: Object.fromEntries(paths.map((p) => [p, versions[p] === undefined ? version : formatSourceVersion(T0 + versions[p] * 86_400_000)])),
-    version,
-    status,
-    statusVersion: version,
-    lastEventId: `evt-${externalId}`,
-    firstSeenAt: new Date(T0).toISOString(),
-    updatedAt: new Date(T0).toISOString(),
-    rev: 1,
-  };
+  const fieldVersions = Object.fromEntries(paths.map((p) => [p, versionOnDay(versions[p] ?? day)]));
+  return storedRecord(sourceSystem, entityType, externalId, fields, { day, status, fieldVersions });
 };
 
 const override = (o: Partial<FieldOverride> & Pick<FieldOverride, 'field'>): FieldOverride => ({
