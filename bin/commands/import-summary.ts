@@ -3,6 +3,7 @@
  * and, with --wait, the runtime once it has processed them. Printed as text or (--json) as is.
  */
 import { basename } from 'node:path';
+import type { BulkImportSummary } from './import-bulk';
 import type { ImportCounts, RowIssue } from './import-checkpoint';
 
 /** Rejections and warnings printed in the text summary; --json and the checkpoint list more. */
@@ -29,6 +30,8 @@ export interface ImportSummary {
   elapsedMs: number;
   rowsPerSecond: number;
   error?: string;
+  /** With --bulk: what the bulk path linked, what it left to the live engine, and where the time went. */
+  bulk?: BulkImportSummary;
   /** With --wait: the runtime once its queues were empty. */
   drained?: { elapsedMs: number; unifiedPeople: number; unifiedCustomers: number; deadLetters: number };
 }
@@ -41,6 +44,29 @@ const issueLines = (title: string, count: number, issues: readonly RowIssue[]): 
   const more = count - shown.length;
   const where = issues.length < count ? `--json lists the first ${issues.length}` : '--json lists them all';
   return [`  ${title.padEnd(14)} ${count}`, ...shown, ...(more > 0 ? [`      … and ${more} more: ${where}`] : [])];
+};
+
+const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
+
+/** Why records went to the live engine, said as a reader would. */
+const LIVE_REASONS: Record<keyof BulkImportSummary['records']['live'], string> = {
+  'meets-stored-records': 'share blocking keys with records already stored',
+  'erased-person': 'carry an erased person’s email or phone',
+  'matched-before': 'were matched before with other values',
+  'linked-otherwise': 'are linked otherwise already',
+  'id-taken': 'would found an entity whose id is taken',
+  inactive: 'are deleted at their source',
+};
+
+const bulkLines = (b: BulkImportSummary): string[] => {
+  const live = Object.entries(b.records.live) as [keyof typeof LIVE_REASONS, number][];
+  const liveTotal = live.reduce((n, [, count]) => n + count, 0);
+  return [
+    `  in bulk        ${plural(b.records.bulk, 'record')} linked, ${plural(b.entities, 'new entity', 'new entities')}${b.records.alreadyLinked > 0 ? ` (${b.records.alreadyLinked} linked by an earlier run)` : ''}`,
+    `  live engine    ${plural(liveTotal, 'record')}${live.map(([reason, count]) => `\n      ${count} ${LIVE_REASONS[reason]}`).join('')}`,
+    `  written        ${plural(b.itemsWritten, 'item')}: ${plural(b.blocks, 'blocking key')}, ${plural(b.proposals, 'merge proposal')}; ${plural(b.events, 'event')} published`,
+    `  steps          ${Object.entries(b.timingsMs).map(([step, ms]) => `${step} ${seconds(ms)}`).join(', ')}`,
+  ];
 };
 
 const NEXT_STEP: Record<ImportStatus, (s: ImportSummary) => string> = {
@@ -61,6 +87,7 @@ export const formatSummary = (s: ImportSummary): string => {
     ...(c.erased > 0 ? [`  erased         ${c.erased}  (privacy deletions are final: not sent)`] : []),
     ...issueLines('rejected', c.rejected, s.rejections),
     ...issueLines('warnings', c.warned, s.warnings),
+    ...(s.bulk ? bulkLines(s.bulk) : []),
     ...(s.status === 'already-completed' ? [] : [`  this run       ${(s.elapsedMs / 1000).toFixed(1)} s, ${Math.round(s.rowsPerSecond)} rows/s`]),
     `  checkpoint     ${s.checkpoint}`,
     NEXT_STEP[s.status](s),

@@ -13,33 +13,29 @@
  * - Paced: batches of rows go out a few at a time, and against the local runtime the import waits
  *   while its queues are full, so the bar shows real progress and the runtime's memory stays
  *   bounded.
+ * - Or in bulk (`--bulk`, import-bulk.ts): the whole file written at once, ending in the same state.
  */
-import { createReadStream } from 'node:fs';
-import { basename, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { CsvError, parse, type Info } from 'csv-parse';
 import { z } from 'zod';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IdentityService } from '../../functions/identity/identity-service';
 import type { IdentityStore } from '../../functions/identity/identity.store';
-import { csvLayout, CsvInputError, DEFAULT_SOURCE, rowToMatchInput, type CsvLayout } from '../../functions/identity/matching/csv-input';
-import { FIELDS_OF, type MatchInput } from '../../functions/identity/matching/match-record';
+import { DEFAULT_SOURCE } from '../../functions/identity/matching/csv-input';
 import { busEventOf } from '../../functions/ingest/ingest-webhook';
 import type { SourceRecordStore } from '../../functions/reconcile/source-record.store';
+import type { TableNames } from '../../functions/shared/tables';
 import { putEventsBatches } from '../../functions/shared/bus-limits';
 import { sourceKeyOf } from '../../functions/shared/canonical';
 import { systemClock, type Clock, type EventBus } from '../../functions/shared/ports';
-import {
-  DoneRows,
-  emptyCounts,
-  listIssue,
-  readCheckpoint,
-  writeCheckpoint,
-  type ImportCheckpoint,
-} from './import-checkpoint';
-import { columnsNotKept, importEventOf, importVersionOf, isAlreadyStored, type RowEvent } from './import-event';
+import { DoneRows, emptyCounts, readCheckpoint, writeCheckpoint, type ImportCheckpoint } from './import-checkpoint';
+import { importVersionOf, isAlreadyStored } from './import-event';
+import { importBulk, type BulkImportSummary } from './import-bulk';
+import { importRunOf, readImportFile, settle, type BatchRow, type RunState, type Verdict } from './import-rows';
 import { formatSummary, plural, type ImportStatus, type ImportSummary } from './import-summary';
 import { progressOn, type Progress } from './progress-bar';
-import { checkInput, checkOutput, EXIT_INVALID, isSystemError, ResolveOptions } from './resolve';
+import { checkInput, checkOutput, EXIT_INVALID, ResolveOptions } from './resolve';
 import { queueStateOf, untilDrained, untilQueuedBelow } from './runtime-queues';
 
 /** Ctrl-C: the import stopped early and kept its checkpoint; the same command continues it. */
@@ -61,6 +57,7 @@ export interface ImportFlags {
   dayFirst?: boolean;
   wait?: boolean;
   json?: boolean;
+  bulk?: boolean;
 }
 
 export const ImportOptions = z.object({
@@ -73,6 +70,7 @@ export const ImportOptions = z.object({
   dayFirst: z.boolean().default(false),
   wait: z.boolean().default(false),
   json: z.boolean().default(false),
+  bulk: z.boolean().default(false),
 });
 export type ImportOptions = z.infer<typeof ImportOptions>;
 
@@ -85,6 +83,10 @@ export interface ImportContext {
   identityStore: Pick<IdentityStore, 'scanEntities'>;
   /** The local runtime, whose queues the import paces itself by; undefined on AWS. */
   runtimeUrl?: string;
+  /** The tables and the live engine, which --bulk writes with (the CLI's context has them). */
+  db?: DynamoDBDocumentClient;
+  tables?: Pick<TableNames, 'identity' | 'sourceRecords'>;
+  identity?: Pick<IdentityService, 'model' | 'processSourceRecord' | 'rebuildViews'>;
   close(): void;
 }
 
@@ -97,39 +99,7 @@ export interface ImportIo {
   clock?: Clock;
 }
 
-// ---- reading ----------------------------------------------------------------------------------
-
-type Header = { columns: string[]; layout: CsvLayout };
-
-/** One data row and what the import makes of it. */
-interface BatchRow {
-  index: number;
-  line: number;
-  outcome: RowEvent;
-}
-
-const headerOf = (record: string[], file: string, entity: 'person' | 'account'): Header | string => {
-  const columns = record.map((column) => column.trim());
-  const twice = columns.find((column, i) => columns.indexOf(column) !== i);
-  if (twice !== undefined) return `${file}: the header names the column ${JSON.stringify(twice)} twice`;
-  try {
-    return { columns, layout: csvLayout(columns, entity) };
-  } catch (e) {
-    if (e instanceof CsvInputError) return `${file}: ${e.message}`;
-    throw e;
-  }
-};
-
-/** A row's cells by column; a row with too few or too many cells is no record at all. */
-const cellsOf = (record: string[], header: Header): Record<string, string> | string =>
-  record.length === header.columns.length ? Object.fromEntries(header.columns.map((c, i) => [c, record[i] as string])) : `${record.length} cells, but the header names ${header.columns.length} columns`;
-
 // ---- the run ----------------------------------------------------------------------------------
-
-interface RunState {
-  checkpoint: ImportCheckpoint;
-  done: DoneRows;
-}
 
 const freshCheckpoint = (file: ImportCheckpoint['file'], options: ImportOptions, now: Date): ImportCheckpoint => ({
   format: 1,
@@ -156,8 +126,6 @@ const resumeProblem = (c: ImportCheckpoint, file: ImportCheckpoint['file'], opti
   return undefined;
 };
 
-type Verdict = 'published' | 'unchanged' | 'erased';
-
 /**
  * Sends a batch's events, except those the store already holds as they are, and says what became
  * of each. Against the local runtime, first waits until its queues have room: undefined when
@@ -182,26 +150,9 @@ const sendBatch = async (ctx: ImportContext, rows: readonly BatchRow[], signal: 
   return verdicts;
 };
 
-const settle = (state: RunState, rows: readonly BatchRow[], verdicts: ReadonlyMap<number, Verdict>): void => {
-  const { counts, rejections, warnings } = state.checkpoint;
-  for (const row of rows) {
-    state.done.add(row.index);
-    if (row.outcome.kind === 'rejected') {
-      counts.rejected++;
-      listIssue(rejections, { line: row.line, reason: row.outcome.reason });
-      continue;
-    }
-    counts[verdicts.get(row.index) as Verdict]++;
-    if (row.outcome.leftOut.length > 0) {
-      counts.warned++;
-      listIssue(warnings, { line: row.line, reason: row.outcome.leftOut.join('; ') });
-    }
-  }
-};
+export type Ending = { kind: 'eof' } | { kind: 'stopped' } | { kind: 'interrupted' } | { kind: 'failed'; error: string } | { kind: 'invalid'; message: string };
 
-type Ending = { kind: 'eof' } | { kind: 'stopped' } | { kind: 'interrupted' } | { kind: 'failed'; error: string } | { kind: 'invalid'; message: string };
-
-interface RunDeps {
+export interface RunDeps {
   ctx: ImportContext;
   file: string;
   options: ImportOptions;
@@ -216,7 +167,6 @@ interface RunDeps {
 /** Reads the file, skipping the rows done, and sends the rest in batches; returns why it stopped. */
 const importRows = async (d: RunDeps): Promise<Ending> => {
   const { ctx, file, options, state } = d;
-  const run = { startedAt: new Date(state.checkpoint.startedAt), dayFirst: options.dayFirst, fileName: basename(file) };
   const inFlight = new Set<Promise<void>>();
   let failure: string | undefined;
   let rowsThisRun = 0;
@@ -236,83 +186,32 @@ const importRows = async (d: RunDeps): Promise<Ending> => {
     inFlight.add(task);
   };
 
-  const source = createReadStream(file);
-  const parser = parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true });
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-  let header: Header | undefined;
-  // The line each record was first seen on, over the whole file (rows done earlier too), to point at both lines of a duplicate.
-  const lineOf = new Map<string, number>();
-  let index = -1;
   let batch: BatchRow[] = [];
   let ending: Ending = { kind: 'eof' };
   const detail = () => {
     const c = state.checkpoint.counts;
     return `${state.done.size()} rows: ${c.published} published, ${c.unchanged} unchanged, ${c.rejected} rejected`;
   };
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      if (header === undefined) {
-        const read = headerOf(record, file, options.entity);
-        if (typeof read === 'string') return { kind: 'invalid', message: read };
-        header = read;
-        warnAboutColumns(header.layout, d.warn);
-        continue;
-      }
-      index++;
-      const outcome = rowOutcome(record, header, info.lines, lineOf, options);
-      if (state.done.has(index)) continue;
-      const row: BatchRow = { index, line: info.lines, outcome: outcome.kind === 'input' ? importEventOf(outcome.input, header.layout, run, info.lines, outcome.cells) : outcome };
-      batch.push(row);
-      rowsThisRun++;
-      const stopping = options.stopAfter !== undefined && rowsThisRun >= options.stopAfter;
-      if (batch.length === ROWS_PER_BATCH || stopping) {
-        await launch(batch);
-        batch = [];
-        d.progress.update('import', info.bytes, d.bytes, detail());
-      }
-      if (stopping) {
-        ending = { kind: 'stopped' };
-        break;
-      }
-      if (d.signal?.aborted) {
-        ending = { kind: 'interrupted' };
-        break;
-      }
-      if (failure !== undefined) break;
+  const read = await readImportFile(file, options, importRunOf(file, state, options), d.warn, async (row, bytes) => {
+    if (state.done.has(row.index)) return true;
+    batch.push(row);
+    rowsThisRun++;
+    const stopping = options.stopAfter !== undefined && rowsThisRun >= options.stopAfter;
+    if (batch.length === ROWS_PER_BATCH || stopping) {
+      await launch(batch);
+      batch = [];
+      d.progress.update('import', bytes, d.bytes, detail());
     }
-    if (ending.kind === 'eof' && header === undefined) return { kind: 'invalid', message: `${file} is empty: expected a header naming record_id and the ${options.entity} fields` };
-  } catch (e) {
-    if (e instanceof CsvError) ending = { kind: 'invalid', message: `${file}: ${e.message}` };
-    else if (isSystemError(e)) ending = { kind: 'invalid', message: `cannot read ${file}: ${e.message}` };
-    else throw e;
-  } finally {
-    source.destroy();
-  }
+    if (stopping) ending = { kind: 'stopped' };
+    else if (d.signal?.aborted) ending = { kind: 'interrupted' };
+    return ending.kind === 'eof' && failure === undefined;
+  });
+  if (read.kind === 'invalid') ending = read;
   // A batch cut short by Ctrl-C or bad input is left for the next run; at the end of the file it goes.
   if (ending.kind === 'eof' && batch.length > 0) await launch(batch);
   await Promise.all([...inFlight]);
   d.progress.update('import', d.bytes, d.bytes, detail());
   return failure !== undefined ? { kind: 'failed', error: failure } : ending;
-};
-
-type RowRead = { kind: 'input'; input: MatchInput; cells: Record<string, string> } | { kind: 'rejected'; reason: string };
-
-/** The row as match input, or why it is no record; records a key's first line as it goes. */
-const rowOutcome = (record: string[], header: Header, line: number, lineOf: Map<string, number>, options: ImportOptions): RowRead => {
-  const cells = cellsOf(record, header);
-  if (typeof cells === 'string') return { kind: 'rejected', reason: cells };
-  let input: MatchInput;
-  try {
-    input = rowToMatchInput({ ...cells, source: cells.source?.trim() || options.source }, header.layout);
-  } catch (e) {
-    if (e instanceof CsvInputError) return { kind: 'rejected', reason: e.message };
-    throw e;
-  }
-  const first = lineOf.get(input.key);
-  if (first !== undefined) return { kind: 'rejected', reason: `duplicate record ${input.key} (source:record_id), first on line ${first}` };
-  lineOf.set(input.key, line);
-  return { kind: 'input', input, cells };
 };
 
 // ---- waiting for the runtime ------------------------------------------------------------------
@@ -382,6 +281,7 @@ export const runImport = async (open: () => Promise<ImportContext>, file: string
 
     const alreadyCompleted = checkpoint.completedAt !== undefined;
     let ending: Ending = { kind: 'eof' };
+    let bulk: BulkImportSummary | undefined;
     if (!alreadyCompleted) {
       let saving: Promise<void> = Promise.resolve();
       const save = () => {
@@ -393,7 +293,9 @@ export const runImport = async (open: () => Promise<ImportContext>, file: string
       };
       await save();
       const warn = (message: string) => io.stderr.write(`concord import: warning: ${message}\n`);
-      ending = await importRows({ ctx, file, options, state, save, progress, bytes: input.bytes, signal: io.signal, warn });
+      const deps: RunDeps = { ctx, file, options, state, save, progress, bytes: input.bytes, signal: io.signal, warn };
+      if (options.bulk) ({ ending, bulk } = await importBulk({ ...deps, clock }));
+      else ending = await importRows(deps);
       if (ending.kind === 'eof') checkpoint.completedAt = clock.now().toISOString();
       await save();
       progress.stop();
@@ -419,6 +321,7 @@ export const runImport = async (open: () => Promise<ImportContext>, file: string
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? ((state.done.size() - rowsBefore) * 1000) / elapsedMs : 0,
       ...(ending.kind === 'failed' ? { error: ending.error } : {}),
+      ...(bulk ? { bulk } : {}),
     };
     if (options.wait && ctx.runtimeUrl !== undefined && status !== 'interrupted' && status !== 'failed') {
       const drained = await waitForRuntime(ctx, ctx.runtimeUrl, progress, deadLettersBefore, io.signal);
@@ -440,20 +343,13 @@ const checkRequest = async (
 ): Promise<{ kind: 'ok'; options: ImportOptions; input: { bytes: number; modifiedMs: number }; checkpointPath: string } | { kind: 'invalid'; message: string }> => {
   const parsed = ImportOptions.safeParse(flags);
   if (!parsed.success) return { kind: 'invalid', message: parsed.error.issues.map((i) => i.message).join('; ') };
+  // The bulk path has no rows in between to stop after: Ctrl-C stops it, and the same command continues.
+  if (parsed.data.bulk && parsed.data.stopAfter !== undefined) return { kind: 'invalid', message: '--stop-after stops the import row by row; --bulk writes the file as a whole (Ctrl-C stops it, and the same command continues)' };
   const input = await checkInput(file);
   if (input.kind === 'invalid') return input;
   const checkpointPath = parsed.data.state ?? `${file}.import-state`;
   const unwritable = await checkOutput('--state', checkpointPath);
   return unwritable !== undefined ? { kind: 'invalid', message: unwritable } : { kind: 'ok', options: parsed.data, input, checkpointPath };
-};
-
-/** Columns the import cannot use, said before it starts rather than found out after. */
-const warnAboutColumns = (layout: CsvLayout, warn: (message: string) => void): void => {
-  if (layout.ignored.length > 0) warn(`ignoring column(s) ${layout.ignored.join(', ')}: not ${layout.kind} fields (${FIELDS_OF[layout.kind].join(', ')}) nor id:<name>`);
-  const notKept = columnsNotKept(layout);
-  if (notKept.length > 0) {
-    warn(`the canonical ${layout.kind} record has no place for column(s) ${notKept.join(', ')}: each stored record keeps them in its raw row, but identity does not match on them`);
-  }
 };
 
 const IMPORT_HELP = `
@@ -465,13 +361,22 @@ nothing, and a row changed since updates its record.
 A checkpoint (FILE.import-state, or --state) records the rows done: after Ctrl-C or a crash, the
 same command continues where it stopped.
 
-Example:
-  concord import people.csv --entity person --wait`;
+--bulk writes the whole file at once instead of sending it row by row: the records in batches, the
+batch matcher (concord resolve's) over all of them in memory, then the entities, the blocking index,
+golden records, merge proposals, the audit log and the identity events, as the live pipeline leaves
+them. Records the store already knows something about (they share a blocking key with records
+already stored, they were matched before, an erased person's values) go through the live engine
+instead, after the rest. It writes to the tables directly, so the runtime's queues do not pace it;
+run it when nothing else writes these records. Ctrl-C stops it; the same command continues.
+
+Examples:
+  concord import people.csv --entity person --wait
+  concord import people.csv --entity person --bulk`;
 
 export const registerImport = (program: Command, open: () => Promise<ImportContext>): void => {
   program
     .command('import <file>')
-    .description('backfill a CSV file of people or accounts into the running store, through the live pipeline; resumable')
+    .description('backfill a CSV file of people or accounts into the running store, through the live pipeline or in bulk; resumable')
     .option('--entity <kind>', 'person or account (required)')
     .option('--source <name>', 'the source of rows whose source column is missing or empty', DEFAULT_SOURCE)
     .option('--state <file>', 'the checkpoint file (default: FILE.import-state)')
@@ -481,6 +386,7 @@ export const registerImport = (program: Command, open: () => Promise<ImportConte
     .option('--day-first', 'read NN/NN/YYYY birth dates as day first')
     .option('--wait', 'then wait until the local runtime has processed every row, and count the unified entities')
     .option('--json', 'print the summary as one JSON object')
+    .option('--bulk', 'write the file in bulk (a large backfill): the same records, entities and events, minutes instead of hours')
     .addHelpText('after', IMPORT_HELP)
     // Usage errors exit with 2 here, like bad input; commander's own default is 1.
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_INVALID))

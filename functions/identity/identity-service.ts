@@ -134,10 +134,11 @@ const because = (score: LiveScore): string => {
   return `matched at p=${score.probability.toFixed(3)} (${top.map((e) => `${e.comparison} ${e.level}`).join(', ')})`;
 };
 
-const proposalIdOf = (a: string, b: string): string => `prp_${unifiedIdFor('account', [a, b].sort().join('\u0000')).slice(4)}`;
+/** A merge proposal's id: one per pair of entities, whichever of them raised it. */
+export const proposalIdOf = (a: string, b: string): string => `prp_${unifiedIdFor('account', [a, b].sort().join('\u0000')).slice(4)}`;
 
 /** Block keys as stored: the rule's name, then its key. */
-const blockKeysOf = (kind: EntityKind, record: Prepared): string[] =>
+export const blockKeysOf = (kind: EntityKind, record: Prepared): string[] =>
   blockingFor(kind)
     .flatMap((rule) => (rule.keys(record) ?? []).map((k) => `${rule.name}#${k}`))
     .filter((k, i, all) => all.indexOf(k) === i)

@@ -742,3 +742,32 @@ export class IdentityStore {
     return Items ?? [];
   }
 }
+
+// ---- whole items, for writers that put many at once -----------------------------------------------
+
+/**
+ * Items exactly as the store's methods leave them, for a writer that puts thousands at once with
+ * BatchWrite (functions/identity/bulk/): the table's layout stays in this file.
+ */
+export const identityItems = {
+  /** A record's match state with its entity pointer (putMatchRecord, then writeGraph's pointer). */
+  matchRecord: (item: MatchRecordItem) => ({ pk: recPk(item.sourceKey), sk: 'MATCH', ...item }),
+  matchRecordKey: (sourceKey: string) => ({ pk: recPk(sourceKey), sk: 'MATCH' }),
+  /** A blocking key's records, as addToBlocks leaves them. */
+  block: (kind: EntityKind, blockKey: string, members: readonly string[]) => ({ pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK', members: new Set(members) }),
+  /** An entity whose views were saved once: writeGraph, then takeViewsTicket and saveViews with ticket `viewsSaved`. */
+  entity: ({ overrides: _none, ...item }: EntityItem & { viewsSaved: number }, viewsUpdatedAt: string) => ({
+    pk: entPk(item.unifiedId),
+    sk: 'ENTITY',
+    ...item,
+    viewsTicket: item.viewsSaved,
+    viewsUpdatedAt,
+  }),
+  /** A pending proposal, as putProposal writes it. */
+  proposal: (p: ProposalItem) => ({ pk: `PROP#${p.proposalId}`, sk: 'PROPOSAL', listPk: `PROPOSALS#${p.status}`, listSk: `${p.createdAt}#${p.proposalId}`, ...p }),
+  proposalKey: (proposalId: string) => ({ pk: `PROP#${proposalId}`, sk: 'PROPOSAL' }),
+  /** Events waiting to be published (pendingOutbox reads them, clearOutbox removes them). */
+  outbox: (scope: string, id: string, events: readonly BusEvent[]) => ({ pk: recPk(scope), sk: `OUTBOX#${id}`, events: JSON.stringify(events) }),
+  /** The partition of an account's relations (relate, relatedTo). */
+  relatedPk: (accountSourceKey: string) => `REL#${accountSourceKey}`,
+};
