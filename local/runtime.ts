@@ -35,6 +35,7 @@ import { sandboxWriteBackSettings } from './sandbox/sandbox-write-back-settings'
 import { createLocalServer } from './server';
 import { createLocalSlack, type LocalSlack } from './local-slack';
 import { renderStatusPage } from './status-page';
+import { createConsoleMount } from './console/console-mount';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -137,6 +138,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   });
   const sandbox = createSandbox();
   const slack = createLocalSlack({ env, clock, bus, identity, sourceRecords });
+  const consoleMount = createConsoleMount(slack.emulator);
 
   let ready = false;
   const startedAt = clock.now();
@@ -156,7 +158,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     statusPage: () => renderStatusPage(health()),
     replay: (quarantineId) => ingest.replay(quarantineId),
     publish: (events) => bus.publish(events),
-    mounts: [(req, res) => sandbox.handle(req, res), (req, res) => slack.handle(req, res)],
+    mounts: [(req, res) => sandbox.handle(req, res), (req, res) => slack.handle(req, res), (req, res) => consoleMount.handle(req, res)],
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -191,6 +193,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     server.closeIdleConnections();
     sandbox.close();
     slack.emulator.close();
+    consoleMount.close();
     await closed;
     for (const queue of Object.values(queues)) await queue.stop();
     db.destroy();

@@ -1,14 +1,16 @@
-/** The page at `/` while the Slack console is not there yet: what runs, and how to talk to it. */
+/**
+ * The page at `/`: the console, a Slack-like view of the local workspace (local/console/), with
+ * what runs and how to reach it in its Runtime panel, so the facts the old status page gave are
+ * still one click away (and on /health).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export const renderStatusPage = (health: Record<string, unknown> | undefined): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Concord (local)</title>
-<style>body{font:15px system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1d1c1d}pre{background:#f4f4f4;padding:1rem;overflow:auto}code{background:#f4f4f4;padding:0 .2rem}</style>
-</head><body>
-<h1>Concord is running locally</h1>
-<p>Webhooks are accepted at <code>POST /webhooks/&lt;system&gt;</code> for salesforce, hubspot, stripe, zendesk, netsuite and generic.
-Unified ids are written back into fakes of each system: <a href="/sandbox">/sandbox</a> lists them, <code>/sandbox/&lt;system&gt;</code> shows every request one was asked and the records it holds.
-Health: <a href="/health">/health</a>. Inspect data with <code>npm run concord -- quarantine list</code> and <code>npm run concord -- records</code>.</p>
-<h2>Runtime</h2>
-<pre>${escapeHtml(JSON.stringify(health ?? { status: 'starting' }, null, 2))}</pre>
-</body></html>`;
+/** Where the runtime's facts go in the page. */
+const RUNTIME_SLOT = '{{RUNTIME}}';
+
+export const renderStatusPage = (health: Record<string, unknown> | undefined): string =>
+  // Read on each request, so an edit shows on reload without restarting the runtime.
+  readFileSync(path.join(__dirname, 'console', 'console.html'), 'utf8').replace(RUNTIME_SLOT, () => escapeHtml(JSON.stringify(health ?? { status: 'starting' }, null, 2)));
