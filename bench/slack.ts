@@ -54,18 +54,27 @@ export const run = async (args: string[]): Promise<void> => {
           return slack.act.openHome({ user: n % 2 === 0 ? STEWARD_USER_ID : NON_STEWARD_USER_ID });
       }
     };
-    const acks: number[] = [];
-    const failed: number[] = [];
-    const started = performance.now();
-    for (let round = 0; round < rounds; round++) {
-      const sent = await Promise.all(Array.from({ length: concurrency }, (_, i) => request(round * concurrency + i)));
-      for (const s of sent) (s.status === 200 ? acks : failed).push(s.elapsedMs);
-    }
-    const seconds = (performance.now() - started) / 1000;
+    const burst = async (label: string) => {
+      const acks: number[] = [];
+      const failed: number[] = [];
+      const started = performance.now();
+      for (let round = 0; round < rounds; round++) {
+        const sent = await Promise.all(Array.from({ length: concurrency }, (_, i) => request(round * concurrency + i)));
+        for (const s of sent) (s.status === 200 ? acks : failed).push(s.elapsedMs);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  ${label.padEnd(40)} p50 ${percentile(acks, 50).toFixed(0)} ms, p99 ${percentile(acks, 99).toFixed(0)} ms, max ${Math.max(...acks).toFixed(0)} ms (${seconds.toFixed(1)} s)`);
+      if (failed.length > 0) console.log(`  ${failed.length} requests were not answered 200`);
+    };
+    console.log(`slack: ${rounds} bursts of ${concurrency} concurrent requests (lookups, refused clicks, Home opens); ack latency, target p99 ≤ 300 ms (Slack gives up at 3000 ms)`);
+    // On AWS the worker is another function; here it shares the process, so the acks are timed
+    // both with it held back (its queue fills and is drained after) and with it running alongside.
+    await runtime.queues.slack.stop();
+    await burst('worker apart (as on AWS)');
+    runtime.queues.slack.start();
     await runtime.drain(300_000);
-    console.log(`slack: ${acks.length + failed.length} requests in ${rounds} bursts of ${concurrency} concurrent (lookups, refused clicks, Home opens), ${seconds.toFixed(1)} s`);
-    console.log(`  ack latency  p50 ${percentile(acks, 50).toFixed(0)} ms, p99 ${percentile(acks, 99).toFixed(0)} ms, max ${Math.max(...acks).toFixed(0)} ms (target p99 ≤ 300 ms; Slack's limit 3000 ms)`);
-    if (failed.length > 0) console.log(`  ${failed.length} requests were not answered 200`);
+    await burst('worker in the same process');
+    await runtime.drain(300_000);
   } finally {
     await runtime.stop();
   }
