@@ -34,8 +34,16 @@ const logger = new Logger({ serviceName: 'concord-slack-worker' });
 
 const Envelope = z.object({ source: z.string(), 'detail-type': z.string(), detail: z.unknown() });
 
+const ProposalsImported = z.object({ kind: z.enum(['person', 'account']), count: z.number().int().positive(), at: z.string().min(1) });
+
 /** What one message asks for, or why it is not something this worker does. */
-export const readSlackMessage = (body: string): { kind: 'work'; work: SlackWork } | { kind: 'proposal'; proposal: ProposalItem } | { kind: 'invalid'; reason: string } => {
+export const readSlackMessage = (
+  body: string,
+):
+  | { kind: 'work'; work: SlackWork }
+  | { kind: 'proposal'; proposal: ProposalItem }
+  | { kind: 'imported'; imported: z.infer<typeof ProposalsImported> }
+  | { kind: 'invalid'; reason: string } => {
   const envelope = Envelope.safeParse(parseJsonBody(body));
   if (!envelope.success) return { kind: 'invalid', reason: 'not an EventBridge event' };
   const { source, 'detail-type': detailType, detail } = envelope.data;
@@ -47,6 +55,10 @@ export const readSlackMessage = (body: string): { kind: 'work'; work: SlackWork 
     const proposal = ProposalItem.safeParse(detail);
     return proposal.success ? { kind: 'proposal', proposal: proposal.data } : { kind: 'invalid', reason: 'identity.mergeProposed without a proposal' };
   }
+  if (source === IDENTITY_EVENT_SOURCE && detailType === 'identity.proposalsImported') {
+    const imported = ProposalsImported.safeParse(detail);
+    return imported.success ? { kind: 'imported', imported: imported.data } : { kind: 'invalid', reason: 'identity.proposalsImported without a count' };
+  }
   return { kind: 'invalid', reason: `${source} ${detailType} is not for the Slack worker` };
 };
 
@@ -55,7 +67,7 @@ export const WORK_IN_PROGRESS_MS = 30_000;
 
 export const createSlackWorkerHandler =
   (
-    worker: Pick<SlackWorker, 'handle' | 'postProposal'>,
+    worker: Pick<SlackWorker, 'handle' | 'postProposal' | 'postImportedProposals'>,
     deliveries: DeliveryLog,
     log: { info(message: string, extra: Record<string, unknown>): void; error(message: string, extra: Record<string, unknown>): void } = logger,
   ) =>
@@ -66,6 +78,7 @@ export const createSlackWorkerHandler =
       try {
         if (read.kind === 'invalid') throw new Error(read.reason);
         if (read.kind === 'proposal') await worker.postProposal(read.proposal);
+        else if (read.kind === 'imported') await worker.postImportedProposals(read.imported);
         else if (read.work.deliveryKey === undefined) await worker.handle(read.work);
         else if (!(await deliveries.once(read.work.deliveryKey, () => worker.handle(read.work)))) {
           log.info('repeated Slack delivery: done once already', { deliveryKey: read.work.deliveryKey });

@@ -27,6 +27,7 @@ import {
   customerCard,
   decidedProposal,
   disagreementReport,
+  importedProposals,
   mergeProposal,
   mergeQueue,
   notFound,
@@ -94,6 +95,15 @@ export class SlackWorker {
     const message = await this.proposalMessage(current);
     await this.deps.postOnce.post(`proposal:${proposal.proposalId}`, async () => {
       const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...message, unfurl_links: false, unfurl_media: false });
+      return { channel: posted.channel as string, ts: posted.ts as string };
+    });
+  }
+
+  /** A backfill's proposals, announced once rather than one message each: they wait in the queue and App Home. */
+  async postImportedProposals(imported: { kind: 'person' | 'account'; count: number; at: string }): Promise<void> {
+    const message = importedProposals(imported);
+    await this.deps.postOnce.post(`imported:${imported.kind}:${imported.at}`, async () => {
+      const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...message });
       return { channel: posted.channel as string, ts: posted.ts as string };
     });
   }

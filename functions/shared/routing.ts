@@ -99,8 +99,8 @@ export const routes: readonly Route[] = [
   },
   {
     name: 'merge-proposals-to-slack',
-    description: 'A merge the matcher is unsure of is put to the data stewards in Slack',
-    pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.mergeProposed'] },
+    description: 'A merge the matcher is unsure of is put to the data stewards in Slack (a backfill\'s many, once)',
+    pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.mergeProposed', 'identity.proposalsImported'] },
     target: 'slack',
   },
 ];

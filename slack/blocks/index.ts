@@ -12,6 +12,7 @@ export * from './disagreement-report';
 export * from './elements';
 export * from './ephemerals';
 export * from './help';
+export * from './imported-proposals';
 export * from './limits';
 export * from './merge-proposal';
 export * from './merge-queue';

@@ -33,10 +33,10 @@ describe('the local bus', () => {
     const writeback = recorder();
     const slack = recorder();
     const bus = new LocalBus(routes, { reconcile: recorder(), identity, writeback, slack }, { clock });
-    const changes = ['identity.linked', 'identity.merged', 'identity.unmerged', 'identity.mergeProposed', 'identity.lifecycleChanged'];
+    const changes = ['identity.linked', 'identity.merged', 'identity.unmerged', 'identity.mergeProposed', 'identity.proposalsImported', 'identity.lifecycleChanged'];
     await bus.publish(changes.map((detailType) => ({ source: 'concord.identity', detailType, detail: { type: detailType } })));
     expect(writeback.events().map((e) => e['detail-type'])).toEqual(['identity.linked', 'identity.merged', 'identity.unmerged']);
-    expect(slack.events().map((e) => e['detail-type'])).toEqual(['identity.mergeProposed']);
+    expect(slack.events().map((e) => e['detail-type'])).toEqual(['identity.mergeProposed', 'identity.proposalsImported']);
     expect(identity.bodies).toEqual([]);
   });
 

@@ -400,13 +400,21 @@ const writeClusters = async (run: Run, plan: BulkPlan): Promise<Completion> => {
   return completion === 'interrupted' || stopped ? 'interrupted' : 'done';
 };
 
+/** Proposals a backfill announces one by one; more are announced together. */
+export const PROPOSALS_ANNOUNCED_ONE_BY_ONE = 10;
+
 /** New proposals, announced as the live engine does; one a person may have decided since an earlier run is left as it is. */
 const writeProposals = async (run: Run, plan: BulkPlan): Promise<Completion> => {
   const { deps, request } = run;
   const existing = await getAll(deps.db, deps.tables.identity, plan.proposals.map((p) => identityItems.proposalKey(p.proposalId)), { concurrency: WRITE_CONCURRENCY });
   const known = new Set(existing.map((i) => String(i.proposalId)));
   const fresh = plan.proposals.filter((p) => !known.has(p.proposalId));
-  const events = fresh.map((p): BusEvent => ({ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.mergeProposed', detail: p }));
+  // A few proposals are put to the stewards one by one, as the live engine does; a backfill's
+  // thousands are announced once, and wait in /concord queue and App Home.
+  const events: BusEvent[] =
+    fresh.length <= PROPOSALS_ANNOUNCED_ONE_BY_ONE
+      ? fresh.map((p): BusEvent => ({ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.mergeProposed', detail: p }))
+      : [{ source: IDENTITY_EVENT_SOURCE, detailType: 'identity.proposalsImported', detail: { kind: request.kind, count: fresh.length, at: run.at } }];
   let written = 0;
   const completion = await announce(run, `${run.at}#proposals`, events, () =>
     put(

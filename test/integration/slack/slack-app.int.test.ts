@@ -89,6 +89,13 @@ describe('merge proposals', () => {
     expect(slack().state.messages(STEWARDS).filter((m) => JSON.stringify(m.blocks ?? []).includes(proposal.proposalId))).toHaveLength(1);
   });
 
+  it("announces a backfill's many proposals in one message, however often the announcement arrives", async () => {
+    const imported = { source: IDENTITY_EVENT_SOURCE, detailType: 'identity.proposalsImported', detail: { kind: 'person', count: 9063, at: '2026-11-25T02:00:00.000Z' } };
+    await runtime.bus.publish([imported, imported]);
+    await runtime.drain();
+    expect(slack().state.messages(STEWARDS).filter((m) => (m.text ?? '').includes('9,063 merge proposals'))).toHaveLength(1);
+  });
+
   it('refuses a non-steward with an ephemeral explanation and changes nothing', async () => {
     const { proposal } = await propose();
     const message = proposalMessage(proposal.proposalId)!;
