@@ -156,6 +156,26 @@ describe('requests Slack did not send', () => {
   });
 });
 
+describe('the daily digest', () => {
+  it("lists the day's automatic merges for the stewards, each with Undo, once however often it is asked for", async () => {
+    const people: EntityItem[] = [];
+    for await (const page of store.scanEntities()) people.push(...page.filter((e) => e.kind === 'person'));
+    people.sort((x, y) => y.unifiedId.localeCompare(x.unifiedId));
+    const merged = await runtime.identity.merge(people[0]!.unifiedId, people[1]!.unifiedId, { by: 'concord', reason: 'above the link threshold' });
+    expect(merged.kind).toBe('merged');
+    const digest = { source: 'concord.slack', detailType: 'slack.work', detail: { type: 'digest', hours: 24 } };
+    await runtime.bus.publish([digest]);
+    await runtime.drain();
+    await runtime.bus.publish([digest]);
+    await runtime.drain();
+    const posted = slack().state.messages(STEWARDS).filter((m) => JSON.stringify(m.blocks ?? []).includes('Automatic merges on'));
+    expect(posted).toHaveLength(1);
+    const mergeId = merged.kind === 'merged' ? merged.merge.mergeId : '';
+    expect(JSON.stringify(posted[0]!.blocks)).toContain(mergeId);
+    expect(JSON.stringify(posted[0]!.blocks)).toContain('merge_undo');
+  });
+});
+
 describe('App Home', () => {
   it('shows stewards the pending proposals and everyone the recent merges', async () => {
     await slack().act.openHome({ user: STEWARD_USER_ID });
