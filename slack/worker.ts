@@ -210,8 +210,10 @@ export class SlackWorker {
     // The message the button was on shows the undo; a proposal's message is drawn again from the proposal.
     const proposal = (await this.deps.store.proposals('approved', 200)).find((p) => p.mergeId === work.mergeId);
     if (where && proposal) await this.refreshDecided(where, proposal);
-    if (where) await this.ephemeral(where.channelId, work.userId, answer);
-    else await this.publishHome(work.userId);
+    if (where) return this.ephemeral(where.channelId, work.userId, answer);
+    // From App Home: the answer comes as a direct message, and Home is drawn again.
+    await this.directMessage(work.userId, answer);
+    await this.publishHome(work.userId);
   }
 
   private async undoMerge(mergeId: string, userId: string): Promise<SlackMessage> {
@@ -232,11 +234,11 @@ export class SlackWorker {
   // ---- survivorship override ---------------------------------------------------------------------
 
   private async override(work: Work<'override'>): Promise<void> {
-    const dm = (message: SlackMessage) => this.deps.client.chat.postMessage({ channel: work.userId, ...message });
-    if (!(await this.deps.stewards.isSteward(work.userId))) return void (await dm(this.notSteward('override values')));
+    const dm = (message: SlackMessage) => this.directMessage(work.userId, message);
+    if (!(await this.deps.stewards.isSteward(work.userId))) return dm(this.notSteward('override values'));
     const entity = await this.deps.identity.entityOf(work.unifiedId);
-    if (!entity) return void (await dm(notFound({ kind: 'customer', query: work.unifiedId })));
-    if (entity.rev !== work.rev) return void (await dm(refused({ kind: 'changed-since', what: `${entity.label ?? entity.unifiedId} changed after the form was opened; open it again` })));
+    if (!entity) return dm(notFound({ kind: 'customer', query: work.unifiedId }));
+    if (entity.rev !== work.rev) return dm(refused({ kind: 'changed-since', what: `${entity.label ?? entity.unifiedId} changed after the form was opened; open it again` }));
     const at = this.deps.clock.now().toISOString();
     const name = entity.label ?? entity.unifiedId;
     const updated = await this.deps.identity.override(entity.unifiedId, {
@@ -297,6 +299,11 @@ export class SlackWorker {
 
   private notSteward(action: StewardAction): SlackMessage {
     return refused({ kind: 'not-steward', action, stewardsChannel: this.deps.settings.stewardsChannel });
+  }
+
+  /** Posts to the person's conversation with the app (its Messages tab). */
+  private async directMessage(user: string, message: SlackMessage): Promise<void> {
+    await this.deps.client.chat.postMessage({ channel: user, ...message });
   }
 
   private async ephemeral(channel: string, user: string, message: SlackMessage): Promise<void> {

@@ -186,6 +186,17 @@ describe('App Home', () => {
     expect(JSON.stringify(slack().state.home(STEWARD_USER_ID))).toContain('proposal_approve');
     expect(JSON.stringify(slack().state.home(NON_STEWARD_USER_ID))).not.toContain('proposal_approve');
   });
+
+  it("tells a non-steward who clicks Undo on Home, in the app's messages, and undoes nothing", async () => {
+    const [latest] = await store.merges(1);
+    expect(latest?.undone).toBeUndefined();
+    // Home lists merges newest first, each row's Undo with its own action id.
+    await slack().act.blockAction({ user: NON_STEWARD_USER_ID, on: 'home', actionId: 'merge_undo:0' });
+    await runtime.drain();
+    expect((await store.getMerge(latest!.mergeId))?.undone).toBeUndefined();
+    const told = slack().calls('chat.postMessage').filter((c) => c.args.channel === NON_STEWARD_USER_ID);
+    expect(JSON.stringify(told.at(-1)?.args)).toMatch(/steward/i);
+  });
 });
 
 describe('survivorship override', () => {
