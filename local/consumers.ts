@@ -5,7 +5,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { WebClient } from '@slack/web-api';
 import { createIdentityHandler } from '../functions/identity/identity.handler';
 import { IdentityService } from '../functions/identity/identity-service';
 import { ErasureStore } from '../functions/identity/erasure.store';
@@ -19,14 +18,8 @@ import { SourceRecordStore } from '../functions/reconcile/source-record.store';
 import type { Clock, EventBus, IdGenerator } from '../functions/shared/ports';
 import type { ConsumerName } from '../functions/shared/routing';
 import type { TableNames } from '../functions/shared/tables';
-import { QuarantineStore } from '../functions/ingest/quarantine.store';
-import { slackClientOptions } from '../slack/app';
-import { dynamoPostOnce } from '../slack/post-once';
 import type { SlackSettings } from '../slack/settings';
-import { Stewards } from '../slack/stewards';
-import { dynamoDeliveryLog } from '../slack/deliveries';
-import { createSlackWorkerHandler, WORK_IN_PROGRESS_MS } from '../slack/worker.handler';
-import { respondThroughUrl, SlackWorker } from '../slack/worker';
+import { slackWorkerHandlerOn } from '../slack/worker.handler';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -77,23 +70,11 @@ export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHan
       writer: deps.writer,
       clock: deps.clock,
     }),
-  slack: (deps) => {
-    const client = new WebClient(deps.slack.botToken, slackClientOptions(deps.slack));
-    return createSlackWorkerHandler(
-      new SlackWorker({
-        client,
-        identity: localIdentityService(deps),
-        store: new IdentityStore(deps.db, deps.tables.identity),
-        sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
-        quarantine: new QuarantineStore(deps.db, deps.tables.quarantine),
-        stewards: new Stewards(client, deps.slack, deps.clock),
-        settings: deps.slack,
-        postOnce: dynamoPostOnce(deps.dynamo, deps.tables.idempotency),
-        respond: respondThroughUrl,
-        clock: deps.clock,
-      }),
-      dynamoDeliveryLog(deps.dynamo, deps.tables.idempotency, WORK_IN_PROGRESS_MS),
-      { info: () => undefined, error: (message, extra) => console.error(`slack worker: ${message}`, extra) },
-    );
-  },
+  slack: (deps) =>
+    slackWorkerHandlerOn({
+      ...deps,
+      identity: localIdentityService(deps),
+      settings: deps.slack,
+      log: { info: () => undefined, error: (message, extra) => console.error(`slack worker: ${message}`, extra) },
+    }),
 };

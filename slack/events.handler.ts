@@ -54,13 +54,15 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     const config = readConfig();
     const settings = await slackSettingsFromSecret(process.env.SLACK_SECRETS_ARN);
     const db = createDocumentClient();
+    const identity = new IdentityStore(db, config.tables.identity);
+    const sourceRecords = new SourceRecordStore(db, config.tables.sourceRecords);
     return createSlackEventsHandler(
       {
         settings,
         bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
         entities: {
-          entityOf: (ref) => new IdentityStore(db, config.tables.identity).activeEntity(ref),
-          membersOf: (keys) => new SourceRecordStore(db, config.tables.sourceRecords).getMany(keys),
+          entityOf: (ref) => identity.activeEntity(ref),
+          membersOf: (keys) => sourceRecords.getMany(keys),
         },
         log: { info: (message, extra) => logger.info(message, extra ?? {}), error: (message, extra) => logger.error(message, extra ?? {}) },
       },

@@ -8,6 +8,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { WebClient } from '@slack/web-api';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { z } from 'zod';
@@ -21,11 +23,12 @@ import { EventBridgeBus } from '../functions/shared/aws/eventbridge-bus';
 import { IDENTITY_EVENT_SOURCE, SLACK_EVENT_SOURCE, SLACK_WORK_DETAIL_TYPE } from '../functions/shared/bus-envelope';
 import { readConfig } from '../functions/shared/config';
 import { parseJsonBody } from '../functions/shared/json-body';
-import { systemClock } from '../functions/shared/ports';
+import { systemClock, type Clock } from '../functions/shared/ports';
+import type { TableNames } from '../functions/shared/tables';
 import { slackClientOptions } from './app';
 import { dynamoDeliveryLog, type DeliveryLog } from './deliveries';
 import { dynamoPostOnce } from './post-once';
-import { slackSettingsFromSecret } from './settings';
+import { slackSettingsFromSecret, type SlackSettings } from './settings';
 import { Stewards } from './stewards';
 import { SlackWork } from './work';
 import { respondThroughUrl, SlackWorker } from './worker';
@@ -91,6 +94,36 @@ export const createSlackWorkerHandler =
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 
+type Log = Parameters<typeof createSlackWorkerHandler>[2];
+
+/** The worker's handler on its ports: the same on AWS and in the local runtime. */
+export const slackWorkerHandlerOn = (ports: {
+  db: DynamoDBDocumentClient;
+  /** The plain client Powertools idempotency takes. */
+  dynamo: DynamoDBClient;
+  tables: TableNames;
+  identity: IdentityService;
+  settings: SlackSettings;
+  clock: Clock;
+  log?: Log;
+}): ((event: SQSEvent) => Promise<SQSBatchResponse>) => {
+  const { db, dynamo, tables, settings, clock } = ports;
+  const client = new WebClient(settings.botToken, slackClientOptions(settings));
+  const worker = new SlackWorker({
+    client,
+    identity: ports.identity,
+    store: new IdentityStore(db, tables.identity),
+    sourceRecords: new SourceRecordStore(db, tables.sourceRecords),
+    quarantine: new QuarantineStore(db, tables.quarantine),
+    stewards: new Stewards(client, settings, clock),
+    settings,
+    postOnce: dynamoPostOnce(dynamo, tables.idempotency),
+    respond: respondThroughUrl,
+    clock,
+  });
+  return createSlackWorkerHandler(worker, dynamoDeliveryLog(dynamo, tables.idempotency, WORK_IN_PROGRESS_MS), ports.log);
+};
+
 let cold: Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> | undefined;
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -98,33 +131,16 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const config = readConfig();
     const settings = await slackSettingsFromSecret(process.env.SLACK_SECRETS_ARN);
     const db = createDocumentClient();
-    const client = new WebClient(settings.botToken, slackClientOptions(settings));
-    const store = new IdentityStore(db, config.tables.identity);
-    const sourceRecords = new SourceRecordStore(db, config.tables.sourceRecords);
     const identity = new IdentityService({
-      store,
-      sourceRecords,
+      store: new IdentityStore(db, config.tables.identity),
+      sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
       erasures: new ErasureStore(db, config.tables.identity),
       bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
       clock: systemClock,
       ids: { next: () => ulid() },
       log: (message, detail) => logger.warn(message, detail ?? {}),
     });
-    return createSlackWorkerHandler(
-      new SlackWorker({
-        client,
-        identity,
-        store,
-        sourceRecords,
-        quarantine: new QuarantineStore(db, config.tables.quarantine),
-        stewards: new Stewards(client, settings, systemClock),
-        settings,
-        postOnce: dynamoPostOnce(createDynamoClient(), config.tables.idempotency),
-        respond: respondThroughUrl,
-        clock: systemClock,
-      }),
-      dynamoDeliveryLog(createDynamoClient(), config.tables.idempotency, WORK_IN_PROGRESS_MS),
-    );
+    return slackWorkerHandlerOn({ db, dynamo: createDynamoClient(), tables: config.tables, identity, settings, clock: systemClock });
   })();
   return (await cold)(event);
 };

@@ -92,20 +92,13 @@ export class SlackWorker {
   async postProposal(proposal: ProposalItem): Promise<void> {
     const current = (await this.deps.store.getProposal(proposal.proposalId)) ?? proposal;
     if (current.status !== 'pending') return;
-    const message = await this.proposalMessage(current);
-    await this.deps.postOnce.post(`proposal:${proposal.proposalId}`, async () => {
-      const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...message, unfurl_links: false, unfurl_media: false });
-      return { channel: posted.channel as string, ts: posted.ts as string };
-    });
+    // Built inside the post: a repeated delivery of a posted proposal reads nothing more.
+    await this.postToStewards(`proposal:${proposal.proposalId}`, () => this.proposalMessage(current));
   }
 
   /** A backfill's proposals, announced once rather than one message each: they wait in the queue and App Home. */
   async postImportedProposals(imported: { kind: 'person' | 'account'; count: number; at: string }): Promise<void> {
-    const message = importedProposals(imported);
-    await this.deps.postOnce.post(`imported:${imported.kind}:${imported.at}`, async () => {
-      const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...message });
-      return { channel: posted.channel as string, ts: posted.ts as string };
-    });
+    await this.postToStewards(`imported:${imported.kind}:${imported.at}`, async () => importedProposals(imported));
   }
 
   // ---- /concord ----------------------------------------------------------------------------------
@@ -207,10 +200,12 @@ export class SlackWorker {
   private async undo(work: Work<'undo'>): Promise<void> {
     const where = work.channelId && work.messageTs ? { channelId: work.channelId, messageTs: work.messageTs } : undefined;
     const answer = await this.undoMerge(work.mergeId, work.userId);
-    // The message the button was on shows the undo; a proposal's message is drawn again from the proposal.
-    const proposal = (await this.deps.store.proposals('approved', 200)).find((p) => p.mergeId === work.mergeId);
-    if (where && proposal) await this.refreshDecided(where, proposal);
-    if (where) return this.ephemeral(where.channelId, work.userId, answer);
+    if (where) {
+      // The message the button was on shows the undo; a proposal's message is drawn again from the proposal.
+      const proposal = (await this.deps.store.proposals('approved', 200)).find((p) => p.mergeId === work.mergeId);
+      if (proposal) await this.refreshDecided(where, proposal);
+      return this.ephemeral(where.channelId, work.userId, answer);
+    }
     // From App Home: the answer comes as a direct message, and Home is drawn again.
     await this.directMessage(work.userId, answer);
     await this.publishHome(work.userId);
@@ -288,14 +283,18 @@ export class SlackWorker {
     const merges = (await this.deps.store.merges(200)).filter((m) => m.at >= since && m.actor.by === 'concord');
     if (merges.length === 0) return;
     const day = since.slice(0, 10);
-    const message = autoMergeDigest({ day, merges, labels: await this.labelsOf(merges) });
-    await this.deps.postOnce.post(`digest:${day}:${hours}`, async () => {
-      const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...message });
-      return { channel: posted.channel as string, ts: posted.ts as string };
-    });
+    await this.postToStewards(`digest:${day}:${hours}`, async () => autoMergeDigest({ day, merges, labels: await this.labelsOf(merges) }));
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
+
+  /** Posts to the stewards' channel once per key (PostOnce); the message is built only when it is posted. */
+  private async postToStewards(key: string, build: () => Promise<SlackMessage>): Promise<void> {
+    await this.deps.postOnce.post(key, async () => {
+      const posted = await this.deps.client.chat.postMessage({ channel: this.deps.settings.stewardsChannel, ...(await build()), unfurl_links: false, unfurl_media: false });
+      return { channel: posted.channel as string, ts: posted.ts as string };
+    });
+  }
 
   private notSteward(action: StewardAction): SlackMessage {
     return refused({ kind: 'not-steward', action, stewardsChannel: this.deps.settings.stewardsChannel });
