@@ -33,6 +33,7 @@ describe('normalizeCompanyName', () => {
     ['Müller GmbH u. Co. KG', 'muller', 'gmbh & co kg'],
     ['Philips N.V.', 'philips', 'nv'],
     ['Heineken B.V', 'heineken', 'bv'],
+    ['BV Inc', 'bv', 'inc'],
     ['Société Générale S.A.', 'societe generale', 'sa'],
     ['Dupont SARL', 'dupont', 'sarl'],
     ['Dupont S.à r.l.', 'dupont', 'sarl'],

@@ -177,14 +177,15 @@ const leadingLegalForm = (tokens: readonly string[]): [number, string] | undefin
 const stripLegalForms = (tokens: readonly string[]): { rest: string[]; legalForm?: string } => {
   let rest = [...tokens];
   let legalForm: string | undefined;
-  const leading = leadingLegalForm(rest);
-  if (leading) {
-    legalForm = leading[1];
-    rest = rest.slice(leading[0]);
-  }
+  // The end first: in 'BV Inc' the name is 'BV' and its form is Inc, as it would be for 'Acme Inc'.
   for (let found = trailingLegalForm(rest); found; found = trailingLegalForm(rest)) {
     legalForm ??= found[1];
     rest = rest.slice(0, -found[0]);
+  }
+  const leading = leadingLegalForm(rest);
+  if (leading) {
+    legalForm ??= leading[1];
+    rest = rest.slice(leading[0]);
   }
   return legalForm === undefined ? { rest } : { rest, legalForm };
 };
