@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { openContext, RuntimeNotFoundError, type CliContext } from './cli-context';
 import { registerErase } from './commands/erase';
+import { registerPlaybook } from './commands/playbook';
 import { registerIdentity } from './commands/identity';
 import { registerImport } from './commands/import';
 import { registerResolve } from './commands/resolve';
@@ -129,6 +130,7 @@ registerResolve(program);
 registerIdentity(program, withContext);
 registerErase(program, () => openContext(program.opts<{ aws?: boolean }>()));
 registerImport(program, () => openContext(program.opts<{ aws?: boolean }>()));
+registerPlaybook(program, () => openContext(program.opts<{ aws?: boolean }>()));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof RuntimeNotFoundError ? error.message : error);

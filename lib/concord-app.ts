@@ -26,6 +26,7 @@ export const addConcordStacks = (app: App): ConcordStacks => {
     webhookSecret: data.webhookSecret,
     writeBackSecret: data.writeBackSecret,
     slackSecret: data.slackSecret,
+    handoffSecret: data.handoffSecret,
     salesforceEventSourceName,
   });
   // cdk-nag 3 is a policy validation plugin: it runs after synthesis, over both stacks, and any

@@ -27,6 +27,7 @@ import type { ConcordTables } from './stateful-stack';
 import { TABLE_ENV } from '../functions/shared/config';
 import type { TableKey } from '../functions/shared/tables';
 import { grantTableData } from './table-grants';
+import { sweepEnvelope } from '../functions/handoffs/events';
 import { slackWorkEnvelope } from '../slack/work';
 import { WebhookApi, type WebhookThrottle } from './webhook-api';
 
@@ -37,6 +38,8 @@ export interface ConcordStackProps extends StackProps {
   writeBackSecret: secretsmanager.ISecret;
   /** The Slack app's token, signing secret, stewards and deep-link settings (slack/settings.ts). */
   slackSecret: secretsmanager.ISecret;
+  /** The handoffs' targets and CS roster (functions/handoffs/handoff-settings.ts). */
+  handoffSecret: secretsmanager.ISecret;
   /** aws.partner/salesforce.com/...: when set, Salesforce Event Relay is wired in. */
   salesforceEventSourceName?: string;
   /** @default 100 requests/s, bursts of 200 */
@@ -96,7 +99,9 @@ export class ConcordStack extends Stack {
       writeback: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
       // Erasure: a privacy deletion at one source asks every other system to erase the person.
       identity: { WRITE_BACK_SECRETS_ARN: props.writeBackSecret.secretArn },
-      slack: { SLACK_SECRETS_ARN: props.slackSecret.secretArn },
+      // The Slack worker retries, resolves and resumes handoffs for the people who click.
+      slack: { SLACK_SECRETS_ARN: props.slackSecret.secretArn, HANDOFF_SETTINGS_ARN: props.handoffSecret.secretArn },
+      handoffs: { HANDOFF_SETTINGS_ARN: props.handoffSecret.secretArn },
     };
 
     // Typed by ConsumerName: a consumer added to the routing table does not compile until its
@@ -121,14 +126,25 @@ export class ConcordStack extends Stack {
         props.writeBackSecret.grantRead(fn.role);
       },
       // Decides merges and undoes them for stewards (the graph, and the events that follow), reads
-      // member records and open exceptions for cards and App Home, and posts each proposal once.
+      // member records and open exceptions for cards and App Home, posts each proposal once, and
+      // keeps each handoff's receipt and its people's actions (retry, resolve, confirm, resume).
       slack: (fn) => {
         grantTableData(tables.identity, fn, 'readWrite');
         grantTableData(tables.sourceRecords, fn, 'read');
         grantTableData(tables.quarantine, fn, 'read');
         grantTableData(tables.idempotency, fn, 'readWrite');
+        grantTableData(tables.handoffs, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
         props.slackSecret.grantRead(fn.role);
+        props.handoffSecret.grantRead(fn.role);
+      },
+      // Runs the playbooks: reads the unified record, keeps its own handoffs, calls the targets.
+      handoffs: (fn) => {
+        grantTableData(tables.identity, fn, 'read');
+        grantTableData(tables.sourceRecords, fn, 'read');
+        grantTableData(tables.handoffs, fn, 'readWrite');
+        this.bus.grantPutEventsTo(fn.role);
+        props.handoffSecret.grantRead(fn.role);
       },
     };
 
@@ -197,6 +213,18 @@ export class ConcordStack extends Stack {
         new targets.SqsQueue(this.consumers.slack.queue, {
           message: events.RuleTargetInput.fromObject(slackWorkEnvelope({ type: 'digest', hours: 24 })),
           deadLetterQueue: this.consumers.slack.deliveryDeadLetterQueue,
+        }),
+      ],
+    });
+
+    // Every 15 minutes: renewals now due, onboarding projects now completed.
+    new events.Rule(this, 'HandoffSweep', {
+      description: 'Starts renewals that are due and onboarding-to-success handoffs whose project is complete, every 15 minutes',
+      schedule: events.Schedule.rate(Duration.minutes(15)),
+      targets: [
+        new targets.SqsQueue(this.consumers.handoffs.queue, {
+          message: events.RuleTargetInput.fromObject(sweepEnvelope()),
+          deadLetterQueue: this.consumers.handoffs.deliveryDeadLetterQueue,
         }),
       ],
     });

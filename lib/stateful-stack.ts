@@ -19,6 +19,10 @@ export type ConcordTables = Record<TableKey, dynamodb.Table>;
 export const WEBHOOK_SECRETS_NAME = 'concord/webhook-secrets';
 export const WRITE_BACK_SECRETS_NAME = 'concord/write-back-credentials';
 export const SLACK_SECRETS_NAME = 'concord/slack';
+export const HANDOFF_SECRETS_NAME = 'concord/handoffs';
+
+/** The channels a fresh Slack secret names, so only tokens are left to fill in. */
+const SLACK_CHANNEL_DEFAULTS: Readonly<Record<string, string>> = { SLACK_STEWARDS_CHANNEL: '#data-stewards', SLACK_HANDOFFS_CHANNEL: '#handoffs' };
 
 /**
  * The env name whose value is generated at creation: Concord chooses the secret for the generic
@@ -40,6 +44,7 @@ export class StatefulStack extends Stack {
   readonly webhookSecret: secretsmanager.Secret;
   readonly writeBackSecret: secretsmanager.Secret;
   readonly slackSecret: secretsmanager.Secret;
+  readonly handoffSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -80,7 +85,17 @@ export class StatefulStack extends Stack {
     this.slackSecret = new secretsmanager.Secret(this, 'SlackSettings', {
       secretName: SLACK_SECRETS_NAME,
       description: 'The Slack app: bot token, signing secret, the data stewards (user ids or a user group), their channel, and where each system shows a record',
-      secretObjectValue: Object.fromEntries(SLACK_SETTING_NAMES.map((name) => [name, SecretValue.unsafePlainText(name === 'SLACK_STEWARDS_CHANNEL' ? '#data-stewards' : '')])),
+      secretObjectValue: Object.fromEntries(SLACK_SETTING_NAMES.map((name) => [name, SecretValue.unsafePlainText(SLACK_CHANNEL_DEFAULTS[name] ?? '')])),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The handoffs' targets (ERP, CRM, PM tool, calendar, email) and the CS roster: JSON in the
+    // shape of functions/handoffs/handoff-settings.ts. Empty targets: every playbook that needs one
+    // is refused at the function's start, with the reason in its log, until an operator fills it in.
+    this.handoffSecret = new secretsmanager.Secret(this, 'HandoffSettings', {
+      secretName: HANDOFF_SECRETS_NAME,
+      description: "The handoffs' target systems (NetSuite, Salesforce, Asana, Google Calendar, SES) with their credentials, the CS roster and the kickoff's working hours",
+      // Placeholders only: no credential is in the template.
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ targets: {}, roster: [] })),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // What `concord --aws` needs, named after the variables it reads (README, "Configuration").
@@ -99,6 +114,11 @@ export class StatefulStack extends Stack {
     Validations.of(this.slackSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The bot token and signing secret are issued by Slack for the installed app; a rotation Lambda cannot issue them. Operators replace them when they regenerate them in the app settings; the functions read them at their next cold start.',
+    });
+    new CfnOutput(this, 'HANDOFFSETTINGSARN', { value: this.handoffSecret.secretArn, description: "HANDOFF_SETTINGS_ARN: the handoffs' targets and CS roster to fill in" });
+    Validations.of(this.handoffSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The values are API tokens issued by the target vendors (NetSuite, Salesforce, Asana, Google) and the team\'s CS roster; a rotation Lambda cannot issue them. Operators replace them when the vendor rotates them; the handoffs function reads them at its next cold start.',
     });
     Validations.of(this.writeBackSecret).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -20,6 +20,9 @@ import type { ConsumerName } from '../functions/shared/routing';
 import type { TableNames } from '../functions/shared/tables';
 import type { SlackSettings } from '../slack/settings';
 import { slackWorkerHandlerOn } from '../slack/worker.handler';
+import type { HandoffSettings } from '../functions/handoffs/handoff-settings';
+import { HandoffStore } from '../functions/handoffs/handoff.store';
+import { createHandoffsHandler, handoffServiceOn, type HandoffPorts } from '../functions/handoffs/handoffs.handler';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -35,7 +38,17 @@ export interface ConsumerDeps {
   dynamo: DynamoDBClient;
   /** The Slack app's settings (locally: pointed at the local Slack). */
   slack: SlackSettings;
+  /** The handoffs' targets and CS roster (locally: pointed at the sandbox). */
+  handoffs: HandoffSettings;
+  /** Tests shorten the handoffs' waits and hook their step boundaries. */
+  handoffTuning?: HandoffPorts['tuning'];
 }
+
+/** The handoffs' service on local ports; the CLI and the local server use the same one. */
+export const localHandoffService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | 'bus' | 'clock' | 'ids' | 'handoffs' | 'handoffTuning'>) => {
+  const identity = localIdentityService(deps);
+  return handoffServiceOn({ ...deps, settings: deps.handoffs, entityOf: (ref) => identity.entityOf(ref), ...(deps.handoffTuning ? { tuning: deps.handoffTuning } : {}) });
+};
 
 /** The identity engine on local ports; the CLI and the local server use the same one. */
 export const localIdentityService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | 'bus' | 'clock' | 'ids'>): IdentityService =>
@@ -70,11 +83,13 @@ export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHan
       writer: deps.writer,
       clock: deps.clock,
     }),
+  handoffs: (deps) => createHandoffsHandler(localHandoffService(deps), { info: (m, e) => (process.env.DEBUG_HANDOFFS ? console.log(m, e) : undefined), error: (message, extra) => console.error(`handoffs: ${message}`, extra) }),
   slack: (deps) =>
     slackWorkerHandlerOn({
       ...deps,
       identity: localIdentityService(deps),
       settings: deps.slack,
+      handoffs: { service: localHandoffService(deps), store: new HandoffStore(deps.db, deps.tables.handoffs) },
       log: { info: () => undefined, error: (message, extra) => console.error(`slack worker: ${message}`, extra) },
     }),
 };

@@ -19,7 +19,12 @@ import { readConfig } from '../functions/shared/config';
 import { systemClock, type Clock } from '../functions/shared/ports';
 import { archivePattern, consumers, routes, type ConsumerName } from '../functions/shared/routing';
 import { tableNames, type TableNames } from '../functions/shared/tables';
-import { localConsumers, localIdentityService, type SqsHandler } from './consumers';
+import { sandboxSystems } from './sandbox/sandbox-systems';
+import { sandboxHandoffSettings } from './sandbox/sandbox-handoff-settings';
+import type { HandoffPorts } from '../functions/handoffs/handoffs.handler';
+import type { HandoffService } from '../functions/handoffs/handoff-service';
+import { HandoffStore } from '../functions/handoffs/handoff.store';
+import { localConsumers, localHandoffService, localIdentityService, type SqsHandler } from './consumers';
 import type { IdentityService } from '../functions/identity/identity-service';
 import { IdentityStore } from '../functions/identity/identity.store';
 import { createWriteBack } from '../functions/identity/writeback/create-write-back';
@@ -52,6 +57,8 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** Queue tuning for tests (milliseconds). */
   visibilityTimeoutMs?: number;
+  /** Shorter handoff waits for tests, and crash hooks at step boundaries. */
+  handoffTuning?: HandoffPorts['tuning'];
   /** Told which messages each consumer finished, and when: how benchmarks time event → stored. */
   onProcessed?: (consumer: ConsumerName, bodies: string[], at: number) => void;
 }
@@ -76,6 +83,9 @@ export interface LocalRuntime {
   secretEnv: NodeJS.ProcessEnv;
   /** The local Slack (Web API at `${url}/slack/api/`) and the Concord app at `${url}/slack/events`. */
   slack: LocalSlack;
+  /** The handoffs (playbooks, retries, resumes) on this runtime's store and sandbox. */
+  handoffs: HandoffService;
+  handoffStore: HandoffStore;
   /** Resolves once every queue is empty and idle. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -136,7 +146,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     ids,
     maxBodyBytes: config.maxWebhookBytes,
   });
-  const sandbox = createSandbox();
+  const sandbox = createSandbox({ systems: sandboxSystems() });
   const slack = createLocalSlack({ env, clock, bus, identity, sourceRecords });
   const consoleMount = createConsoleMount(slack.emulator);
 
@@ -171,7 +181,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   // until the consumers start, whatever arrives waits in its queue.
   const writer = createWriteBack(writeBackTargetsOf(sandboxWriteBackSettings(url, env)).bySystem);
   const slackSettings = slack.start(url);
-  const consumerDeps = { db, tables, bus, clock, ids, writer, dynamo, slack: slackSettings };
+  const handoffSettings = sandboxHandoffSettings(url, env);
+  const consumerDeps = { db, tables, bus, clock, ids, writer, dynamo, slack: slackSettings, handoffs: handoffSettings, ...(options.handoffTuning ? { handoffTuning: options.handoffTuning } : {}) };
   for (const name of names) {
     queues[name].subscribe(observed(name, localConsumers[name](consumerDeps), options.onProcessed));
     queues[name].start();
@@ -216,6 +227,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     identityStore: new IdentityStore(db, tables.identity),
     sandbox,
     writeBackLedger: new WriteBackLedger(db, tables.writeBack),
+    handoffs: localHandoffService(consumerDeps),
+    handoffStore: new HandoffStore(db, tables.handoffs),
     secretEnv,
     slack,
     drain,

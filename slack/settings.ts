@@ -21,6 +21,11 @@ const Env = z.object({
   SLACK_STEWARD_USERGROUP: z.string().optional(),
   /** Where merge proposals and the daily digest go: a channel id, or a public channel's name. */
   SLACK_STEWARDS_CHANNEL: z.string().default('#data-stewards'),
+  /** Where handoff receipts and playbook alerts go. An empty value (a secret's unfilled key) means the default. */
+  SLACK_HANDOFFS_CHANNEL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '#handoffs' : v.trim())),
 });
 
 /** Every value the app reads: the names of the `concord/slack` secret's keys. */
@@ -33,6 +38,7 @@ export interface SlackSettings {
   stewardUserIds: readonly string[];
   stewardUserGroup: string | undefined;
   stewardsChannel: string;
+  handoffsChannel: string;
   /** Where each system shows a record, for the links on a customer card. */
   deepLinks: DeepLinkConfig;
 }
@@ -51,6 +57,7 @@ export const slackSettingsOf = (env: Record<string, string | undefined>): SlackS
     stewardUserIds: s.SLACK_STEWARD_USER_IDS,
     stewardUserGroup: s.SLACK_STEWARD_USERGROUP,
     stewardsChannel: s.SLACK_STEWARDS_CHANNEL,
+    handoffsChannel: s.SLACK_HANDOFFS_CHANNEL,
     deepLinks: deepLinkConfigOf(env),
   };
 };

@@ -58,6 +58,13 @@ export const SlackWork = z.discriminatedUnion('type', [
     userId: SlackUserId,
   }),
   z.object({ ...delivery, type: z.literal('home'), userId: SlackUserId }),
+  /** A click on a handoff's receipt; the receipt is found from the handoff, so only the clicker's channel is kept (for a refusal). */
+  z.discriminatedUnion('action', [
+    z.object({ ...delivery, type: z.literal('handoff'), action: z.enum(['retry', 'resolve', 'confirm']), handoffId: z.string().min(1), userId: SlackUserId, channelId: ChannelId }),
+    z.object({ ...delivery, type: z.literal('handoff'), action: z.literal('assign'), handoffId: z.string().min(1), assignee: SlackUserId, userId: SlackUserId, channelId: ChannelId }),
+  ]),
+  /** Resume on a paused playbook's alert, which is updated in place. */
+  z.object({ ...delivery, type: z.literal('resumePlaybook'), playbook: z.string().min(1), userId: SlackUserId, channelId: ChannelId, messageTs: MessageTs }),
   z.object({ ...delivery, type: z.literal('digest'), hours: z.number().int().positive().default(24) }),
 ]);
 export type SlackWork = z.infer<typeof SlackWork>;

@@ -1,6 +1,7 @@
 /**
  * SQS consumer for the Slack worker's queue: `slack.work` events from the listeners (and the
- * daily digest's schedule), and `identity.mergeProposed` events to put to the stewards. Each
+ * daily digest's schedule), `identity.mergeProposed` events to put to the stewards, and the
+ * handoffs' events (`handoff.updated`, `.playbookPaused`, `.playbookResumed`, `.ownerNotice`). Each
  * message is handled on its own; a failed one (Slack down, throttling) is reported and retried by
  * SQS, then kept by the dead-letter queue. Slack's Web API is called with a short retry policy,
  * so a throttled call fails the message rather than the function's time.
@@ -15,6 +16,10 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityService } from '../functions/identity/identity-service';
+import { HANDOFF_DETAIL_TYPES, HANDOFF_EVENT_SOURCE, HandoffUpdated, OwnerNotice, PlaybookPaused } from '../functions/handoffs/events';
+import type { HandoffService } from '../functions/handoffs/handoff-service';
+import { HandoffStore } from '../functions/handoffs/handoff.store';
+import { handoffServiceOn, settingsFromSecret as handoffSettingsFromSecret } from '../functions/handoffs/handoffs.handler';
 import { IdentityStore, ProposalItem } from '../functions/identity/identity.store';
 import { QuarantineStore } from '../functions/ingest/quarantine.store';
 import { SourceRecordStore } from '../functions/reconcile/source-record.store';
@@ -27,6 +32,7 @@ import { systemClock, type Clock } from '../functions/shared/ports';
 import type { TableNames } from '../functions/shared/tables';
 import { slackClientOptions } from './app';
 import { dynamoDeliveryLog, type DeliveryLog } from './deliveries';
+import { HandoffReceipts, PlaybookResumed } from './handoff-receipts';
 import { dynamoPostOnce } from './post-once';
 import { slackSettingsFromSecret, type SlackSettings } from './settings';
 import { Stewards } from './stewards';
@@ -39,20 +45,46 @@ const Envelope = z.object({ source: z.string(), 'detail-type': z.string(), detai
 
 const ProposalsImported = z.object({ kind: z.enum(['person', 'account']), count: z.number().int().positive(), at: z.string().min(1) });
 
-/** What one message asks for, or why it is not something this worker does. */
-export const readSlackMessage = (
-  body: string,
-):
+export type SlackMessageRead =
   | { kind: 'work'; work: SlackWork }
   | { kind: 'proposal'; proposal: ProposalItem }
   | { kind: 'imported'; imported: z.infer<typeof ProposalsImported> }
-  | { kind: 'invalid'; reason: string } => {
+  | { kind: 'handoffUpdated'; handoffId: string }
+  | { kind: 'playbookPaused'; paused: PlaybookPaused }
+  | { kind: 'playbookResumed'; resumed: PlaybookResumed }
+  | { kind: 'ownerNotice'; notice: OwnerNotice }
+  | { kind: 'invalid'; reason: string };
+
+const issuesOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
+/** The handoffs' events for Slack, each read with its schema. */
+const readHandoffEvent = (detailType: string, detail: unknown): SlackMessageRead | undefined => {
+  const read = <T>(schema: z.ZodType<T>, toRead: (value: T) => SlackMessageRead): SlackMessageRead => {
+    const parsed = schema.safeParse(detail);
+    return parsed.success ? toRead(parsed.data) : { kind: 'invalid', reason: `${detailType}: ${issuesOf(parsed.error)}` };
+  };
+  switch (detailType) {
+    case HANDOFF_DETAIL_TYPES.updated:
+      return read(HandoffUpdated, (updated) => ({ kind: 'handoffUpdated', handoffId: updated.handoffId }));
+    case HANDOFF_DETAIL_TYPES.playbookPaused:
+      return read(PlaybookPaused, (paused) => ({ kind: 'playbookPaused', paused }));
+    case 'handoff.playbookResumed':
+      return read(PlaybookResumed, (resumed) => ({ kind: 'playbookResumed', resumed }));
+    case HANDOFF_DETAIL_TYPES.notice:
+      return read(OwnerNotice, (notice) => ({ kind: 'ownerNotice', notice }));
+    default:
+      return undefined;
+  }
+};
+
+/** What one message asks for, or why it is not something this worker does. */
+export const readSlackMessage = (body: string): SlackMessageRead => {
   const envelope = Envelope.safeParse(parseJsonBody(body));
   if (!envelope.success) return { kind: 'invalid', reason: 'not an EventBridge event' };
   const { source, 'detail-type': detailType, detail } = envelope.data;
   if (source === SLACK_EVENT_SOURCE && detailType === SLACK_WORK_DETAIL_TYPE) {
     const work = SlackWork.safeParse(detail);
-    return work.success ? { kind: 'work', work: work.data } : { kind: 'invalid', reason: `slack.work: ${work.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+    return work.success ? { kind: 'work', work: work.data } : { kind: 'invalid', reason: `slack.work: ${issuesOf(work.error)}` };
   }
   if (source === IDENTITY_EVENT_SOURCE && detailType === 'identity.mergeProposed') {
     const proposal = ProposalItem.safeParse(detail);
@@ -61,6 +93,10 @@ export const readSlackMessage = (
   if (source === IDENTITY_EVENT_SOURCE && detailType === 'identity.proposalsImported') {
     const imported = ProposalsImported.safeParse(detail);
     return imported.success ? { kind: 'imported', imported: imported.data } : { kind: 'invalid', reason: 'identity.proposalsImported without a count' };
+  }
+  if (source === HANDOFF_EVENT_SOURCE) {
+    const handoff = readHandoffEvent(detailType, detail);
+    if (handoff !== undefined) return handoff;
   }
   return { kind: 'invalid', reason: `${source} ${detailType} is not for the Slack worker` };
 };
@@ -71,6 +107,7 @@ export const WORK_IN_PROGRESS_MS = 30_000;
 export const createSlackWorkerHandler =
   (
     worker: Pick<SlackWorker, 'handle' | 'postProposal' | 'postImportedProposals'>,
+    handoffs: Pick<HandoffReceipts, 'show' | 'alertPaused' | 'noteResumed' | 'tellOwner'>,
     deliveries: DeliveryLog,
     log: { info(message: string, extra: Record<string, unknown>): void; error(message: string, extra: Record<string, unknown>): void } = logger,
   ) =>
@@ -82,6 +119,10 @@ export const createSlackWorkerHandler =
         if (read.kind === 'invalid') throw new Error(read.reason);
         if (read.kind === 'proposal') await worker.postProposal(read.proposal);
         else if (read.kind === 'imported') await worker.postImportedProposals(read.imported);
+        else if (read.kind === 'handoffUpdated') await handoffs.show(read.handoffId);
+        else if (read.kind === 'playbookPaused') await handoffs.alertPaused(read.paused);
+        else if (read.kind === 'playbookResumed') await handoffs.noteResumed(read.resumed);
+        else if (read.kind === 'ownerNotice') await handoffs.tellOwner(read.notice);
         else if (read.work.deliveryKey === undefined) await worker.handle(read.work);
         else if (!(await deliveries.once(read.work.deliveryKey, () => worker.handle(read.work)))) {
           log.info('repeated Slack delivery: done once already', { deliveryKey: read.work.deliveryKey });
@@ -94,7 +135,7 @@ export const createSlackWorkerHandler =
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 
-type Log = Parameters<typeof createSlackWorkerHandler>[2];
+type Log = Parameters<typeof createSlackWorkerHandler>[3];
 
 /** The worker's handler on its ports: the same on AWS and in the local runtime. */
 export const slackWorkerHandlerOn = (ports: {
@@ -104,11 +145,16 @@ export const slackWorkerHandlerOn = (ports: {
   tables: TableNames;
   identity: IdentityService;
   settings: SlackSettings;
+  /** The handoffs the receipts show and the buttons act on. */
+  handoffs: { service: HandoffService; store: HandoffStore };
   clock: Clock;
   log?: Log;
 }): ((event: SQSEvent) => Promise<SQSBatchResponse>) => {
   const { db, dynamo, tables, settings, clock } = ports;
   const client = new WebClient(settings.botToken, slackClientOptions(settings));
+  const postOnce = dynamoPostOnce(dynamo, tables.idempotency);
+  const log = ports.log ?? logger;
+  const handoffs = new HandoffReceipts({ client, ...ports.handoffs, postOnce, settings, clock, log });
   const worker = new SlackWorker({
     client,
     identity: ports.identity,
@@ -117,11 +163,12 @@ export const slackWorkerHandlerOn = (ports: {
     quarantine: new QuarantineStore(db, tables.quarantine),
     stewards: new Stewards(client, settings, clock),
     settings,
-    postOnce: dynamoPostOnce(dynamo, tables.idempotency),
+    postOnce,
+    handoffs,
     respond: respondThroughUrl,
     clock,
   });
-  return createSlackWorkerHandler(worker, dynamoDeliveryLog(dynamo, tables.idempotency, WORK_IN_PROGRESS_MS), ports.log);
+  return createSlackWorkerHandler(worker, handoffs, dynamoDeliveryLog(dynamo, tables.idempotency, WORK_IN_PROGRESS_MS), log);
 };
 
 let cold: Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> | undefined;
@@ -131,16 +178,22 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const config = readConfig();
     const settings = await slackSettingsFromSecret(process.env.SLACK_SECRETS_ARN);
     const db = createDocumentClient();
+    const bus = new EventBridgeBus(new EventBridgeClient({}), config.eventBusName);
+    const ids = { next: () => ulid() };
     const identity = new IdentityService({
       store: new IdentityStore(db, config.tables.identity),
       sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
       erasures: new ErasureStore(db, config.tables.identity),
-      bus: new EventBridgeBus(new EventBridgeClient({}), config.eventBusName),
+      bus,
       clock: systemClock,
-      ids: { next: () => ulid() },
+      ids,
       log: (message, detail) => logger.warn(message, detail ?? {}),
     });
-    return slackWorkerHandlerOn({ db, dynamo: createDynamoClient(), tables: config.tables, identity, settings, clock: systemClock });
+    // The same service the handoffs' own function runs: a button's retry or resume is theirs to do.
+    const handoffSettings = await handoffSettingsFromSecret(process.env.HANDOFF_SETTINGS_ARN);
+    const service = handoffServiceOn({ db, tables: config.tables, bus, clock: systemClock, ids, settings: handoffSettings, entityOf: (ref) => identity.entityOf(ref) });
+    const handoffs = { service, store: new HandoffStore(db, config.tables.handoffs) };
+    return slackWorkerHandlerOn({ db, dynamo: createDynamoClient(), tables: config.tables, identity, settings, handoffs, clock: systemClock });
   })();
   return (await cold)(event);
 };

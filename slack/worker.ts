@@ -1,7 +1,8 @@
 /**
  * The Slack worker: what the listeners acknowledged and handed over (work.ts), and the merge
  * proposals identity raises. It reads and changes identity through IdentityService, decides who
- * may do what (Stewards), and answers through the Web API or the command's response_url.
+ * may do what (Stewards), and answers through the Web API or the command's response_url. The
+ * handoffs' receipts, alerts and actions are HandoffReceipts' (handoff-receipts.ts).
  *
  * Every step may run twice (SQS delivers at least once): a decision on a decided proposal is
  * refused by identity and the message is brought up to date, an undo of an undone merge says
@@ -36,6 +37,7 @@ import {
   type SlackMessage,
   type StewardAction,
 } from './blocks';
+import type { HandoffReceipts } from './handoff-receipts';
 import type { PostOnce } from './post-once';
 import type { SlackSettings } from './settings';
 import type { Stewards } from './stewards';
@@ -55,6 +57,8 @@ export interface SlackWorkerDeps {
   stewards: Stewards;
   settings: SlackSettings;
   postOnce: PostOnce;
+  /** The handoffs' receipts, alerts and actions. */
+  handoffs: HandoffReceipts;
   /** Answers a command through its response_url (Slack's, or the local Slack's). */
   respond: (responseUrl: string, message: SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }) => Promise<void>;
   clock: Clock;
@@ -85,6 +89,10 @@ export class SlackWorker {
         return this.publishHome(work.userId);
       case 'digest':
         return this.digest(work.hours);
+      case 'handoff':
+        return this.deps.handoffs.act(work);
+      case 'resumePlaybook':
+        return this.deps.handoffs.resume(work);
     }
   }
 
@@ -258,12 +266,15 @@ export class SlackWorker {
 
   private async publishHome(userId: string): Promise<void> {
     const isSteward = await this.deps.stewards.isSteward(userId);
-    const [pending, recentMerges, open] = await Promise.all([
+    const [pending, recentMerges, open, handoffs] = await Promise.all([
       isSteward ? this.deps.store.proposals('pending', LISTED) : Promise.resolve([]),
       this.deps.store.merges(15),
       this.deps.quarantine.list('open', 10),
+      this.deps.handoffs.openExceptions(10),
     ]);
-    const exceptions: AppHomeException[] = open.map((q) => ({ title: `A ${q.system} delivery was quarantined (${q.stage})`, detail: q.reason, at: q.receivedAt }));
+    const quarantined: AppHomeException[] = open.map((q) => ({ title: `A ${q.system} delivery was quarantined (${q.stage})`, detail: q.reason, at: q.receivedAt }));
+    // Newest first across both kinds: what stopped most recently is what a person meets first.
+    const exceptions = [...handoffs, ...quarantined].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     const view = appHome({
       isSteward,
       pending,

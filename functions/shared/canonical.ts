@@ -90,6 +90,8 @@ export const Opportunity = z.object({
   ownerEmail: z.string(),
   productLine: z.string(),
   leadSource: z.string(),
+  /** The contract waits for legal review: a handoff must not act on it yet. */
+  legalReview: z.boolean(),
 });
 export type Opportunity = z.infer<typeof Opportunity>;
 

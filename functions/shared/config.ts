@@ -22,6 +22,7 @@ export const TABLE_ENV: Record<keyof TableNames, string> = {
   identity: 'IDENTITY_TABLE',
   idempotency: 'IDEMPOTENCY_TABLE',
   writeBack: 'WRITE_BACK_TABLE',
+  handoffs: 'HANDOFFS_TABLE',
 };
 
 const Env = z.object({
@@ -32,6 +33,7 @@ const Env = z.object({
   IDENTITY_TABLE: z.string().optional(),
   IDEMPOTENCY_TABLE: z.string().optional(),
   WRITE_BACK_TABLE: z.string().optional(),
+  HANDOFFS_TABLE: z.string().optional(),
   /** On AWS: a Secrets Manager secret holding `{ "<ENV NAME>": "secret[,next secret]" }`. */
   WEBHOOK_SECRETS_ARN: z.string().optional(),
   /** On AWS: a Secrets Manager secret holding the write-back settings (functions/identity/writeback/write-back-config.ts). */
@@ -59,6 +61,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       identity: parsed.IDENTITY_TABLE ?? defaults.identity,
       idempotency: parsed.IDEMPOTENCY_TABLE ?? defaults.idempotency,
       writeBack: parsed.WRITE_BACK_TABLE ?? defaults.writeBack,
+      handoffs: parsed.HANDOFFS_TABLE ?? defaults.handoffs,
     },
     webhookSecretsArn: parsed.WEBHOOK_SECRETS_ARN,
     writeBackSecretsArn: parsed.WRITE_BACK_SECRETS_ARN,

@@ -6,6 +6,9 @@
 import { IDENTITY_EVENT_SOURCE, RECONCILE_EVENT_SOURCE, SLACK_EVENT_SOURCE, SLACK_WORK_DETAIL_TYPE, STORED_DETAIL_TYPE } from './bus-envelope';
 import { INGEST_EVENT_SOURCE } from './canonical';
 
+/** The EventBridge `source` of the handoffs' events (functions/handoffs/events.ts). */
+export const HANDOFFS_SOURCE = 'concord.handoffs';
+
 /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
 export type EventPattern = { [key: string]: EventPattern | readonly unknown[] };
 
@@ -57,6 +60,16 @@ export const consumers = {
     batchSize: 5,
     functionTimeoutSeconds: 30,
   },
+  handoffs: {
+    entry: 'functions/handoffs/handoffs.handler.ts',
+    description: 'Runs the playbooks: closed-won to ERP and onboarding, lead to opportunity, onboarding to customer success, renewals; each step exactly once',
+    // A handoff waiting for a target is retried by redelivery: this is its backoff, and more than its lease (90 s).
+    visibilityTimeoutSeconds: 120,
+    // About a quarter of an hour of redeliveries; a step gives up into an exception before this (its attempts are counted).
+    maxReceiveCount: 10,
+    batchSize: 5,
+    functionTimeoutSeconds: 100,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;
@@ -101,6 +114,30 @@ export const routes: readonly Route[] = [
     name: 'merge-proposals-to-slack',
     description: 'A merge the matcher is unsure of is put to the data stewards in Slack (a backfill\'s many, once)',
     pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.mergeProposed', 'identity.proposalsImported'] },
+    target: 'slack',
+  },
+  {
+    name: 'deals-and-subscriptions-to-handoffs',
+    description: 'A stored opportunity may be closed-won; a stored subscription moves its renewal date',
+    pattern: { source: [RECONCILE_EVENT_SOURCE], 'detail-type': [STORED_DETAIL_TYPE], detail: { entityType: ['opportunity', 'subscription'] } },
+    target: 'handoffs',
+  },
+  {
+    name: 'lifecycle-to-handoffs',
+    description: 'A lifecycle transition (a lead becoming a prospect) may start a handoff',
+    pattern: { source: [IDENTITY_EVENT_SOURCE], 'detail-type': ['identity.lifecycleChanged'] },
+    target: 'handoffs',
+  },
+  {
+    name: 'handoff-requests-to-handoffs',
+    description: 'Each handoff runs in a message of its own: triggers, retries and resumed playbooks request it',
+    pattern: { source: [HANDOFFS_SOURCE], 'detail-type': ['handoff.requested', 'handoff.sweep'] },
+    target: 'handoffs',
+  },
+  {
+    name: 'handoff-updates-to-slack',
+    description: "A handoff's progress updates its one Slack receipt; a paused playbook and an owner's notice are posted",
+    pattern: { source: [HANDOFFS_SOURCE], 'detail-type': ['handoff.updated', 'handoff.playbookPaused', 'handoff.playbookResumed', 'handoff.ownerNotice'] },
     target: 'slack',
   },
 ];

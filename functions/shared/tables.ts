@@ -55,6 +55,17 @@ export const tables = {
     description: 'Per source record: the unified id last written back into its system, and what the system answered',
     partitionKey: { name: 'sourceKey', type: 'S' },
   },
+  handoffs: {
+    logicalName: 'Handoffs',
+    description:
+      'Handoffs (one per playbook and trigger: steps, attempts, what they made, exceptions, confirmations), playbook states (paused, recent outcomes), CS owner assignments and loads, renewal due dates',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [
+      // Lists: handoffs by status (newest first), renewals by due date, projects being watched.
+      { name: 'byList', partitionKey: { name: 'listPk', type: 'S' }, sortKey: { name: 'listSk', type: 'S' } },
+    ],
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof tables;

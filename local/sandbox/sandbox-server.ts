@@ -5,7 +5,8 @@
  * - `/<system>/…` is that system's fake API (see ./fakes/): it checks what the vendor checks, answers
  *   in the vendor's format, and keeps the records' state, so a GET shows what a write did;
  * - `GET /sandbox` lists the systems; `GET /sandbox/<system>` shows every request it was asked
- *   (with its answer) and its records;
+ *   (with its answer) and its records; `GET /sandbox/<system>/records/<key…>` shows one record (what
+ *   the link in a handoff's receipt opens locally);
  * - `POST /sandbox/<system>/faults` orders a fault (./faults.ts), `DELETE` clears it.
  *
  * The server knows no vendor: it routes by the first path segment to a registered FakeSystem
@@ -97,17 +98,36 @@ const recordedBodyOf = (body: ParsedBody): unknown => {
   }
 };
 
+/** A key as a link spells it, percent-escapes decoded; a malformed escape is taken literally. */
+const decodedKey = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
 type RouteMatch = { route: FakeRoute; params: Record<string, string> } | 'method-not-allowed' | undefined;
 
+/** How much of a path a template names outright: `/record/v1/salesOrder/:id` more than `/record/v1/:recordType/:id`. */
+const literalSegments = (template: string): number => template.split('/').filter((segment) => segment !== '' && !segment.startsWith(':')).length;
+
+/**
+ * The route for a request: of the routes that fit, the one naming the most segments outright, the
+ * earliest on a tie. So routes added with `withRoutes` serve `salesOrder/…` or `Opportunity/…`
+ * although the fake they extend already has a `:recordType/…` route that fits those paths too.
+ */
 const findRoute = (routes: readonly FakeRoute[], method: string, path: string): RouteMatch => {
+  let best: { route: FakeRoute; params: Record<string, string> } | undefined;
   let pathServed = false;
   for (const route of routes) {
     const params = matchPath(route.path, path);
     if (params === undefined) continue;
-    if (route.method === method) return { route, params };
     pathServed = true;
+    if (route.method !== method) continue;
+    if (best === undefined || literalSegments(route.path) > literalSegments(best.route.path)) best = { route, params };
   }
-  return pathServed ? 'method-not-allowed' : undefined;
+  return best ?? (pathServed ? 'method-not-allowed' : undefined);
 };
 
 const writeFakeResponse = (res: ServerResponse, response: FakeResponse): void => {
@@ -200,6 +220,14 @@ export const createSandbox = (options: SandboxOptions = {}): Sandbox => {
 
   const detail = (slot: Slot) => ({ system: slot.system.name, fault: describeStandingFault(slot.fault), requests: slot.requests, records: slot.records.list() });
 
+  /** One record, by the key its fake stores it under (`salesOrder/1042`): the page a receipt's link opens locally. */
+  const serveRecord = (slot: Slot, keySegments: string[], res: ServerResponse): void => {
+    const key = decodedKey(keySegments.join('/'));
+    const record = key === '' ? undefined : slot.records.find(key);
+    if (record === undefined) return sendJson(res, 404, { error: 'not-found', detail: `${slot.system.name} holds no record "${key}"` });
+    sendJson(res, 200, { system: slot.system.name, ...record });
+  };
+
   const orderFault = async (slot: Slot, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { body } = await readBody(req, maxBodyBytes);
     let json: unknown;
@@ -218,6 +246,7 @@ export const createSandbox = (options: SandboxOptions = {}): Sandbox => {
     const [name, sub, ...rest] = segments;
     if (name === undefined) return req.method === 'GET' ? sendJson(res, 200, listing()) : sendJson(res, 405, { error: 'method-not-allowed' });
     const slot = slots.get(name);
+    if (slot !== undefined && sub === 'records' && req.method === 'GET') return serveRecord(slot, rest, res);
     if (slot === undefined || rest.length > 0) return sendJson(res, 404, { error: 'not-found', detail: `no fake system "${name}"` });
     if (sub === undefined && req.method === 'GET') return sendJson(res, 200, detail(slot));
     if (sub === 'faults' && req.method === 'POST') return orderFault(slot, req, res);

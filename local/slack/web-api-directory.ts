@@ -1,8 +1,8 @@
 /**
  * What the bot may read about the workspace: who it is (auth.test), its people (users.info,
- * users.list), its conversations (conversations.list, .info, .history) and user groups
- * (usergroups.list, usergroups.users.list). Private conversations the bot is not in do not exist
- * for it, as in Slack.
+ * users.lookupByEmail, users.list), its conversations (conversations.list, .info, .history) and
+ * user groups (usergroups.list, usergroups.users.list). Private conversations the bot is not in
+ * do not exist for it, as in Slack.
  */
 import type { EmulatorContext } from './emulator-context';
 import { botUserObject, conversationObject, userGroupObject, userObject, type ConversationRecord, type SlackMessage } from './slack-objects';
@@ -31,6 +31,14 @@ export const usersInfo: WebApiMethod = (args, context) => {
   if (id === undefined) return missingArgument('user');
   const user = personObject(context, id);
   return user === undefined ? refuse('user_not_found') : { ok: true, user };
+};
+
+/** The member with that address (compared without case, as addresses are), or `users_not_found` as Slack answers. */
+export const usersLookupByEmail: WebApiMethod = (args, context) => {
+  const email = args.string('email')?.trim().toLowerCase();
+  if (email === undefined) return missingArgument('email');
+  const user = context.workspace.users.find((person) => person.email?.toLowerCase() === email);
+  return user === undefined ? refuse('users_not_found') : { ok: true, user: userObject(user, context.workspace.team, context.createdAt) };
 };
 
 export const usersList: WebApiMethod = (args, context) => {

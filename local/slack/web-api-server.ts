@@ -11,7 +11,7 @@ import type { EmulatorContext } from './emulator-context';
 import type { SlackFaults } from './slack-faults';
 import { ApiArgs, refuse, type ApiResult, type WebApiMethod } from './web-api-args';
 import { chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './web-api-chat';
-import { authTest, conversationsHistory, conversationsInfo, conversationsList, usergroupsList, usergroupsUsersList, usersInfo, usersList } from './web-api-directory';
+import { authTest, conversationsHistory, conversationsInfo, conversationsList, usergroupsList, usergroupsUsersList, usersInfo, usersList, usersLookupByEmail } from './web-api-directory';
 import { viewsOpen, viewsPublish, viewsPush, viewsUpdate } from './web-api-views';
 
 export const WEB_API_PATH = '/slack/api/';
@@ -29,6 +29,7 @@ export const webApiMethods: Readonly<Record<string, WebApiMethod>> = {
   'usergroups.users.list': usergroupsUsersList,
   'users.info': usersInfo,
   'users.list': usersList,
+  'users.lookupByEmail': usersLookupByEmail,
   'views.open': viewsOpen,
   'views.publish': viewsPublish,
   'views.push': viewsPush,

@@ -13,7 +13,7 @@
  *   sends both); an erase of a company or deal, which HubSpot cannot do, is a deletion;
  * - fields go to HubSpot's standard properties (role → hs_buying_role, marketingOptIn →
  *   hs_email_optout negated, leadSource → hs_analytics_source, ...) or to the custom properties
- *   Concord's setup adds (concord_owner_email, concord_product_line, concord_id). Not rendered:
+ *   Concord's setup adds (concord_owner_email, concord_product_line, concord_legal_review, concord_id). Not rendered:
  *   account taxId and customerNumber, opportunity accountRef (an association, not a property),
  *   and lifecycle stages 'expanded' and 'churned', which HubSpot lacks.
  * Object ids must be decimal numbers, as HubSpot's are. Event ids are derived from the changes and
@@ -93,6 +93,7 @@ const PROPERTIES: Readonly<Record<HubspotObject, readonly Property[]>> = {
     prop('leadSource', 'hs_analytics_source'),
     prop('ownerEmail', 'concord_owner_email'),
     prop('productLine', 'concord_product_line'),
+    prop('legalReview', 'concord_legal_review'),
   ],
 };
 

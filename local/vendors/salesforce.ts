@@ -19,7 +19,7 @@
  *   Task (kind → TaskSubtype);
  * - canonical values without a standard Salesforce field go to the custom fields Concord's setup
  *   adds (Concord_Domain__c, Concord_Tax_Id__c, Concord_Owner_Email__c,
- *   Concord_Lifecycle_Stage__c, Concord_Role__c, Concord_Product_Line__c, Concord_Id__c), picklist
+ *   Concord_Lifecycle_Stage__c, Concord_Role__c, Concord_Product_Line__c, Concord_Legal_Review__c, Concord_Id__c), picklist
  *   values title-cased ("Executive Sponsor"). A Lead has no account or birthdate; an Event's kind
  *   is its object type.
  * Each change is its own transaction: transactionKey is derived from the change, sequenceNumber
@@ -114,6 +114,7 @@ const COLUMNS: Readonly<Record<SalesforceEntity, readonly Column[]>> = {
     col('leadSource', 'LeadSource'),
     col('ownerEmail', 'Concord_Owner_Email__c'),
     col('productLine', 'Concord_Product_Line__c'),
+    col('legalReview', 'Concord_Legal_Review__c'),
   ],
   Task: [
     col('subject', 'Subject'),

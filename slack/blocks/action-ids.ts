@@ -23,6 +23,12 @@ export const ACTION_IDS = {
   overrideSource: 'override_source',
   overrideValue: 'override_value',
   overrideReason: 'override_reason',
+  handoffRetry: 'handoff_retry',
+  /** A users_select: the handoff is named by its actions block's id (a select carries no value). */
+  handoffAssign: 'handoff_assign',
+  handoffResolve: 'handoff_resolve',
+  handoffConfirm: 'handoff_confirm',
+  playbookResume: 'playbook_resume',
 } as const;
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
@@ -58,7 +64,7 @@ export const baseActionId = (actionId: string): ActionId | undefined => {
 /** Ids Concord makes (prp_…, mrg_…, cus_…, per_…) are letters, digits and `_`; nothing else is read back. */
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/);
 
-type ValueKind = 'proposal' | 'merge' | 'entity';
+type ValueKind = 'proposal' | 'merge' | 'entity' | 'handoff' | 'playbook';
 
 const valueOf = (kind: ValueKind, id: string): string => {
   // A builder handed an id we could never read back: a bug, caught before the button exists.
@@ -80,6 +86,13 @@ export const readMergeValue = (value: unknown): string | undefined => readValue(
 
 export const entityValue = (unifiedId: string): string => valueOf('entity', unifiedId);
 export const readEntityValue = (value: unknown): string | undefined => readValue('entity', value);
+
+/** Also the block id of a receipt's exception actions, which is how the Assign select names its handoff. */
+export const handoffValue = (handoffId: string): string => valueOf('handoff', handoffId);
+export const readHandoffValue = (value: unknown): string | undefined => readValue('handoff', value);
+
+export const playbookValue = (name: string): string => valueOf('playbook', name);
+export const readPlaybookValue = (value: unknown): string | undefined => readValue('playbook', value);
 
 // ---- the override modal ------------------------------------------------------------------------------
 

@@ -33,7 +33,9 @@ export type Refusal =
   | { kind: 'already-decided'; status: string; by?: string; at?: string }
   | { kind: 'already-undone'; mergeId: string; by: string; at: string }
   | { kind: 'cannot-undo'; mergeId: string; reason: string }
-  | { kind: 'changed-since'; what: string };
+  | { kind: 'changed-since'; what: string }
+  /** A handoff or playbook action that does not apply to it as it is now (already resolved, already running). */
+  | { kind: 'not-applicable'; why: string };
 
 /** A channel id becomes a link to it; a name (`#data-stewards`) is shown as written. */
 const channel = (nameOrId: string): string => (/^C[A-Z0-9]{2,}$/.test(nameOrId) ? `<#${nameOrId}>` : inline(nameOrId, 100));
@@ -59,5 +61,7 @@ export const refused = (refusal: Refusal): SlackMessage => {
       return answer(`Concord cannot undo ${code(refusal.mergeId)}: ${inline(refusal.reason, 800)}.`, `Cannot undo ${refusal.mergeId}: ${refusal.reason}.`);
     case 'changed-since':
       return answer(`${inline(refusal.what, 300)} changed since you opened this. Nothing was saved; open it again to see it as it is now.`, `${refusal.what} changed since you opened this; nothing was saved.`);
+    case 'not-applicable':
+      return answer(`Nothing was changed: ${inline(refusal.why, 800)}. The message now shows where it stands.`, `Nothing was changed: ${refusal.why}.`);
   }
 };

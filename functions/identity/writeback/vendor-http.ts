@@ -12,7 +12,7 @@
  * - no answer within the deadline, or no connection at all: failed, retryable.
  * Nothing here throws for what a vendor does; a thrown error is a bug of ours.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { WriteResult } from './ports';
 
 export interface VendorConfig<Credentials> {
@@ -24,6 +24,21 @@ export interface VendorConfig<Credentials> {
   /** Deadline for one exchange with the vendor, response body included. */
   timeoutMs: number;
 }
+
+/** The deadline an adapter configured from data gets when its config sets none. */
+export const DEFAULT_VENDOR_TIMEOUT_MS = 10_000;
+
+/**
+ * VendorConfig as a schema, for adapters whose config is parsed from data (the handoff targets):
+ * `credentials` is the vendor's own shape. `fetch` is for tests and proxies, never in a file.
+ */
+export const vendorConfigSchema = <Credentials extends z.ZodType>(credentials: Credentials) =>
+  z.object({
+    baseUrl: z.url(),
+    credentials,
+    timeoutMs: z.number().int().positive().default(DEFAULT_VENDOR_TIMEOUT_MS),
+    fetch: z.custom<typeof fetch>((value) => typeof value === 'function').optional(),
+  });
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -98,18 +113,23 @@ const sendVendorRequest = async (config: Pick<VendorConfig<unknown>, 'fetch' | '
   }
 };
 
-const resultOfReply = (reply: VendorReply, request: VendorRequest, reading: ReplyReading): WriteResult => {
-  const line = requestLineOf(request);
+/** What a reply that is not the answer asked for means: a failure, retryable or not. */
+const failureOfReply = (reply: VendorReply, line: VendorFailure['request'], reading: ReplyReading): VendorFailure => {
   switch (reply.kind) {
     case 'timed-out':
-      return failed(true, `no answer within ${reply.afterMs} ms`, line);
+      return { status: 'failed', retryable: true, detail: `no answer within ${reply.afterMs} ms`, request: line };
     case 'unreachable':
-      return failed(true, `unreachable: ${reply.detail}`, line);
+      return { status: 'failed', retryable: true, detail: `unreachable: ${reply.detail}`, request: line };
     case 'answered':
-      if (isSuccess(reply.status)) return { status: 'done', request: line };
-      if (reading.goneIsDone && (reply.status === 404 || reply.status === 410)) return { status: 'done', detail: 'already gone', request: line };
-      return failed(isRetryableStatus(reply.status), `HTTP ${reply.status}: ${reading.describeError(reply.body)}`, line);
+      return { status: 'failed', retryable: isRetryableStatus(reply.status), detail: `HTTP ${reply.status}: ${reading.describeError(reply.body)}`, request: line };
   }
+};
+
+const resultOfReply = (reply: VendorReply, request: VendorRequest, reading: ReplyReading): WriteResult => {
+  const line = requestLineOf(request);
+  if (reply.kind === 'answered' && isSuccess(reply.status)) return { status: 'done', request: line };
+  if (reply.kind === 'answered' && reading.goneIsDone && (reply.status === 404 || reply.status === 410)) return { status: 'done', detail: 'already gone', request: line };
+  return failureOfReply(reply, line, reading);
 };
 
 /** Sends one request and classifies the reply. */
@@ -125,6 +145,41 @@ const parseJsonOrUndefined = (text: string): unknown => {
   }
 };
 
+/** A failed exchange, always classified: what `exchange` and `exchangeForJson` answer when the vendor did not do it. */
+export interface VendorFailure {
+  status: 'failed';
+  retryable: boolean;
+  detail: string;
+  request: { method: string; url: string };
+}
+
+/** The vendor's answer to a request whose response body the caller needs (the id it created, the record it found). */
+export interface JsonAnswer {
+  status: 'answered';
+  httpStatus: number;
+  /** The body parsed as JSON; undefined when it is empty or not JSON, which the caller's schema then refuses. */
+  body: unknown;
+  request: { method: string; url: string };
+}
+
+export interface JsonReading extends ReplyReading {
+  /**
+   * Non-2xx statuses the caller reads itself instead of failing on them, such as Google Calendar's
+   * 409 for an event id that already exists, which means "found", not "conflict, retry".
+   */
+  readStatuses?: readonly number[];
+}
+
+/** Sends one request; a 2xx (or a status in `readStatuses`) comes back with its JSON body, anything else as a classified failure. */
+export const exchangeForJson = async (config: VendorConfig<unknown>, request: VendorRequest, reading: JsonReading): Promise<JsonAnswer | VendorFailure> => {
+  const reply = await sendVendorRequest(config, request);
+  const line = requestLineOf(request);
+  if (reply.kind === 'answered' && (isSuccess(reply.status) || reading.readStatuses?.includes(reply.status))) {
+    return { status: 'answered', httpStatus: reply.status, body: parseJsonOrUndefined(reply.body), request: line };
+  }
+  return failureOfReply(reply, line, reading);
+};
+
 /** The start of a body that is not in the vendor's error format (a proxy's HTML page, say). */
 export const bodyExcerpt = (body: string): string => (body.trim() === '' ? '(empty body)' : body.trim().slice(0, 200));
 
@@ -135,3 +190,16 @@ export const errorDescriber =
     const parsed = schema.safeParse(parseJsonOrUndefined(body));
     return parsed.success ? describe(parsed.data) : bodyExcerpt(body);
   };
+
+/** A body read with the caller's schema: the value, or why the vendor's answer cannot be used. */
+export type AnswerReading<T> = { status: 'read'; value: T } | VendorFailure;
+
+/**
+ * Reads an answer's body with `schema`. A 2xx body that does not fit is a permanent failure: the
+ * vendor answered, so retrying gets the same body, and someone has to look at `expected`.
+ */
+export const readJsonAnswer = <T>(answer: JsonAnswer, schema: z.ZodType<T>, expected: string): AnswerReading<T> => {
+  const parsed = schema.safeParse(answer.body);
+  if (parsed.success) return { status: 'read', value: parsed.data };
+  return { status: 'failed', retryable: false, detail: `HTTP ${answer.httpStatus} without ${expected}`, request: answer.request };
+};

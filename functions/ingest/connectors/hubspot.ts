@@ -158,6 +158,7 @@ export const HUBSPOT_CUSTOM_PROPERTIES = {
   concordId: 'concord_id',
   ownerEmail: 'concord_owner_email',
   productLine: 'concord_product_line',
+  legalReview: 'concord_legal_review',
 } as const;
 const custom = HUBSPOT_CUSTOM_PROPERTIES;
 
@@ -209,6 +210,7 @@ const OBJECTS = {
       hs_analytics_source: p('leadSource'),
       [custom.ownerEmail]: p('ownerEmail'),
       [custom.productLine]: p('productLine'),
+      [custom.legalReview]: p('legalReview', 'bool'),
     },
   },
 } as const satisfies Record<string, { entityType: EntityType; properties: Record<string, PropertySpec> }>;

@@ -163,6 +163,7 @@ export const SALESFORCE_CUSTOM_FIELDS = {
   lifecycleStage: 'Concord_Lifecycle_Stage__c',
   role: 'Concord_Role__c',
   productLine: 'Concord_Product_Line__c',
+  legalReview: 'Concord_Legal_Review__c',
 } as const;
 const custom = SALESFORCE_CUSTOM_FIELDS;
 
@@ -231,6 +232,7 @@ const MAPPINGS: Readonly<Record<string, EntityMapping>> = {
       LeadSource: f('leadSource'),
       [custom.ownerEmail]: f('ownerEmail'),
       [custom.productLine]: f('productLine'),
+      [custom.legalReview]: f('legalReview', 'bool'),
     },
   },
   Task: {

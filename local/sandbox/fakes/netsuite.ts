@@ -15,7 +15,7 @@ import type { RecordStore } from '../record-store';
 
 type RecordType = 'customer' | 'contact';
 
-const FIELDS: Readonly<Record<RecordType, ReadonlySet<string>>> = {
+export const FIELDS: Readonly<Record<RecordType, ReadonlySet<string>>> = {
   customer: new Set(['entityid', 'companyname', 'email', 'phone', 'url', 'comments', 'custentity_concord_id']),
   contact: new Set(['entityid', 'firstname', 'lastname', 'email', 'phone', 'title', 'company', 'custentity_concord_id']),
 };
@@ -31,7 +31,7 @@ const ERROR_CODES: Readonly<Record<number, string>> = {
 
 const RECORD_ID = /^(?:\d+|eid:.+)$/;
 
-const netsuiteError = (status: number, errorCode: string, detail: string): FakeResponse => ({
+export const netsuiteError = (status: number, errorCode: string, detail: string): FakeResponse => ({
   status,
   body: {
     type: `https://www.rfc-editor.org/rfc/rfc9110.html#status.${status}`,
@@ -43,7 +43,7 @@ const netsuiteError = (status: number, errorCode: string, detail: string): FakeR
 
 const isRecordType = (name: string): name is RecordType => Object.hasOwn(FIELDS, name);
 
-const NO_SUCH_RECORD = 'The record instance does not exist. Provide a valid record instance ID.';
+export const NO_SUCH_RECORD = 'The record instance does not exist. Provide a valid record instance ID.';
 
 /** The live record a request names, or NetSuite's refusal. */
 const locate = (request: FakeRequest, records: RecordStore): { type: RecordType; id: string; key: string } | FakeResponse => {
@@ -61,7 +61,7 @@ const fieldsProblem = (type: RecordType, fields: Record<string, unknown> | undef
   return bad.reason === 'unknown' ? `Invalid field name: ${bad.name}. The field does not exist on the ${type} record.` : `Invalid value for the field ${bad.name}.`;
 };
 
-const getRecord = (request: FakeRequest, { records }: FakeContext): FakeResponse => {
+export const getRecord = (request: FakeRequest, { records }: FakeContext): FakeResponse => {
   const found = locate(request, records);
   if (isFakeResponse(found)) return found;
   return { status: 200, body: { links: [{ rel: 'self', href: `/services/rest/record/v1/${found.key}` }], id: found.id, ...records.get(found.key).fields } };

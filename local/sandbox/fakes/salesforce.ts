@@ -22,8 +22,8 @@ const FIELDS: Readonly<Record<Sobject, ReadonlySet<string>>> = {
   Lead: new Set(['FirstName', 'LastName', 'Email', 'Phone', 'Company', 'Title', 'Concord_Id__c']),
 };
 
-const ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
-const API_VERSION = /^v\d+\.\d$/;
+export const ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
+export const API_VERSION = /^v\d+\.\d$/;
 
 const ERROR_CODES: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
@@ -37,7 +37,7 @@ const ERROR_CODES: Readonly<Record<number, string>> = {
   503: 'SERVER_UNAVAILABLE',
 };
 
-const salesforceError = (status: number, errorCode: string, message: string): FakeResponse => ({ status, body: [{ message, errorCode, fields: [] }] });
+export const salesforceError = (status: number, errorCode: string, message: string): FakeResponse => ({ status, body: [{ message, errorCode, fields: [] }] });
 
 const isSobject = (name: string): name is Sobject => Object.hasOwn(KEY_PREFIX, name);
 

@@ -43,7 +43,7 @@ const NetsuiteError = z.object({
   title: z.string(),
   'o:errorDetails': z.array(z.object({ detail: z.string(), 'o:errorCode': z.string() })).optional(),
 });
-const describeNetsuiteError = errorDescriber(NetsuiteError, (e) => {
+export const describeNetsuiteError = errorDescriber(NetsuiteError, (e) => {
   const first = e['o:errorDetails']?.[0];
   return first === undefined ? e.title : `${first['o:errorCode']}: ${first.detail}`;
 });

@@ -50,7 +50,7 @@ const sobjectOf = (entityType: EntityType, externalId: string): Sobject | undefi
 
 /** Salesforce answers errors as `[{ errorCode, message, fields? }]`. */
 const SalesforceErrors = z.array(z.object({ errorCode: z.string(), message: z.string() })).min(1);
-const describeSalesforceError = errorDescriber(SalesforceErrors, (errors) => errors.map((e) => `${e.errorCode}: ${e.message}`).join('; '));
+export const describeSalesforceError = errorDescriber(SalesforceErrors, (errors) => errors.map((e) => `${e.errorCode}: ${e.message}`).join('; '));
 
 export const createSalesforceWriteBack = (config: SalesforceConfig): WriteBack => {
   const recordUrl = (sobject: Sobject, externalId: string): string =>
