@@ -72,13 +72,30 @@ export const run = async (args: string[]): Promise<void> => {
     const ends = await Promise.all(burstDeals.map((deal) => finished(runtime, handoffIdFor(deal), 300_000)));
     const seconds = (Math.max(...ends.map((e) => e.receipt)) - started) / 1000;
 
-    const created = ['netsuite', 'asana', 'google-calendar', 'ses'].map((system) => `${system} ${runtime.sandbox.records(system).filter((r) => !r.key.startsWith('User/')).length}`);
+    const kinds = new Map<string, number>();
+    for (const system of ['netsuite', 'asana', 'google-calendar', 'ses']) {
+      for (const record of runtime.sandbox.records(system)) {
+        const kind = `${system} ${record.key.split('/')[0]}`;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+    }
+    const created = [...kinds].map(([kind, n]) => `${kind} ${n}`);
+    // Where a handoff's time goes: each step's claim → recorded, over the one-at-a-time deals.
+    const stepTimes = new Map<string, number[]>();
+    for (const deal of deals.slice(0, samples)) {
+      const handoff = await runtime.handoffStore.get(handoffIdFor(deal));
+      for (const id of handoff?.stepOrder ?? []) {
+        const step = handoff?.steps[id];
+        if (step?.startedAt && step.finishedAt) stepTimes.set(id, [...(stepTimes.get(id) ?? []), Date.parse(step.finishedAt) - Date.parse(step.startedAt)]);
+      }
+    }
     console.log(`handoff bench: closed-won → ERP customer + sales order, CS owner, project, welcome email, kickoff, owner DM; Slack receipt`);
     console.log(`  latency (${samples} deals, one at a time):`);
     console.log(`    closed-won webhook → every record made:   p50 ${ms(percentile(toRecords, 50))}  p99 ${ms(percentile(toRecords, 99))}`);
     console.log(`    closed-won webhook → receipt shows done:  p50 ${ms(percentile(toReceipt, 50))}  p99 ${ms(percentile(toReceipt, 99))}`);
     console.log(`  throughput (${burst} deals closed at once): ${(burst / seconds).toFixed(1)} handoffs/s with receipts (${seconds.toFixed(1)} s)`);
-    console.log(`  sandbox records: ${created.join(', ')} (each handoff makes one of each; ERP customers per account)`);
+    console.log(`  per step, p50 (claim → recorded): ${[...stepTimes].map(([id, times]) => `${id} ${ms(percentile(times, 50))}`).join(', ')}`);
+    console.log(`  sandbox records: ${created.join(', ')}`);
   } finally {
     await runtime.stop();
   }

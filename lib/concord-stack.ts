@@ -4,7 +4,8 @@
  * write-back, which calls the vendors' APIs with the credentials in the write-back secret), the
  * webhook API and, when configured, the Salesforce Event Relay.
  */
-import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -145,6 +146,13 @@ export class ConcordStack extends Stack {
         grantTableData(tables.handoffs, fn, 'readWrite');
         this.bus.grantPutEventsTo(fn.role);
         props.handoffSecret.grantRead(fn.role);
+        // Welcome emails: sent with this role from the CS owners' verified identities.
+        const identities = `arn:${Stack.of(this).partition}:ses:${Stack.of(this).region}:${Stack.of(this).account}:identity/*`;
+        fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identities] }));
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+          reason: "Welcome emails go out from each account's CS owner, whose address (or domain) is a verified SES identity that operators add as the team changes; the wildcard is bounded to this account's and region's SES identities and to ses:SendEmail.",
+        });
       },
     };
 

@@ -35,12 +35,7 @@ const coinedName = (seed: number): string => {
   const word = [seed % n, Math.floor(seed / n) % n, Math.floor(seed / (n * n)) % n].map((i) => SYLLABLES[i]).join('');
   return word.charAt(0).toUpperCase() + word.slice(1);
 };
-const BUYERS: readonly [string, string][] = [
-  ['Avery', 'Nakamura'],
-  ['Jordan', 'Okafor'],
-  ['Emma', 'Lindqvist'],
-  ['Mateo', 'Rossi'],
-];
+const FIRST_NAMES = ['Avery', 'Jordan', 'Emma', 'Mateo', 'Priya', 'Lena', 'Tomás', 'Yuki', 'Noor', 'Felix', 'Ines', 'Kofi'];
 
 export const sampleDeal = (options: { seed: number; now: Date; amount?: number; country?: string; employees?: number; legalReview?: boolean }): SampleDeal => {
   const rng = new Rng(options.seed);
@@ -51,7 +46,9 @@ export const sampleDeal = (options: { seed: number; now: Date; amount?: number; 
   const name = coinedName(options.seed);
   const domain = `${name.toLowerCase()}.com`;
   const [city, country] = CITIES[options.seed % CITIES.length] as [string, string];
-  const [first, last] = BUYERS[options.seed % BUYERS.length] as [string, string];
+  // A buyer of their own too: two sample customers' buyers never look like one person.
+  const first = FIRST_NAMES[options.seed % FIRST_NAMES.length] as string;
+  const last = `${coinedName(options.seed * 7 + 3)}son`;
   const at = (minutesAgo: number) => new Date(options.now.getTime() - minutesAgo * 60_000);
   const amount = options.amount ?? 48_000;
   return {
@@ -72,7 +69,7 @@ export const sampleDeal = (options: { seed: number; now: Date; amount?: number; 
         externalId: contactId,
         changeKind: 'upsert',
         occurredAt: at(29),
-        fields: { firstName: first, lastName: last, email: `${first.toLowerCase()}.${last.toLowerCase()}@${domain}`, title: 'VP Operations', role: 'buyer', accountRef: accountId },
+        fields: { firstName: first, lastName: last, email: `${first.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')}.${last.toLowerCase()}@${domain}`, title: 'VP Operations', role: 'buyer', accountRef: accountId },
       },
       {
         entityType: 'opportunity',

@@ -114,9 +114,8 @@ export class HandoffExecutor {
     const kindOf = new Map(playbook.steps.map((s) => [s.id, s.kind]));
     for (const step of playbook.steps) {
       if (handoff.steps[step.id]?.status === 'done') continue;
-      await deps.store.renewLease(handoffId, deps.owner, deps.clock.now().getTime() + deps.leaseMs, this.at());
       const claimedAt = this.at();
-      const before = await deps.store.claimStep(handoffId, step.id, deps.owner, claimedAt);
+      const before = await deps.store.claimStep(handoffId, step.id, deps.owner, claimedAt, deps.clock.now().getTime() + deps.leaseMs);
       if (!before) return { kind: 'not-run', handoffId, why: 'in-flight' };
       deps.atBoundary?.(handoffId, step.id, 'claimed');
       const attempts = before.attempts + 1;
@@ -145,6 +144,10 @@ export class HandoffExecutor {
         continue;
       }
       handoff = await this.recorded(handoff, step.id, { status: 'failed', attempts, startedAt: claimedAt, finishedAt, records: [], values: {}, error: outcome.detail, retryable: outcome.retryable });
+      if (this.mayHaveHappened(step.kind, outcome)) {
+        const detail = `“${STEP_KINDS[step.kind].title}” may or may not have happened (${outcome.detail}) — check, then retry or resolve`;
+        return this.stop(handoff, playbook, { reason: 'outcome-unknown', detail, stepId: step.id }, true);
+      }
       if (outcome.retryable && attempts < deps.maxStepAttempts) {
         await deps.store.release(handoffId, deps.owner, this.at());
         throw new RetryLater(`${step.id} (attempt ${attempts} of ${deps.maxStepAttempts}): ${outcome.detail}`);
@@ -179,11 +182,16 @@ export class HandoffExecutor {
   private async attempt(kind: StepKind, run: Parameters<ReturnType<typeof runnerOf>['execute']>[0]): Promise<StepOutcome> {
     let outcome = await runnerOf(kind).execute(run, this.deps.steps);
     for (const delay of this.deps.quickRetryDelaysMs) {
-      if (outcome.status === 'done' || !outcome.retryable) break;
+      if (outcome.status === 'done' || !outcome.retryable || this.mayHaveHappened(kind, outcome)) break;
       await this.deps.sleep(delay);
       outcome = await runnerOf(kind).execute(run, this.deps.steps);
     }
     return outcome;
+  }
+
+  /** A failure that may have taken effect, on a step that must not happen twice: only a person can tell. */
+  private mayHaveHappened(kind: StepKind, outcome: StepOutcome): boolean {
+    return outcome.status === 'failed' && outcome.outcomeUnknown === true && STEP_KINDS[kind].delivery === 'at-most-once';
   }
 
   private async recorded(handoff: HandoffItem, stepId: string, state: StepState): Promise<HandoffItem> {

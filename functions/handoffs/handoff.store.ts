@@ -125,11 +125,6 @@ export class HandoffStore {
     }
   }
 
-  /** Extends the lease while a long step runs; false when someone else took it. */
-  async renewLease(handoffId: string, owner: string, until: number, at: string): Promise<boolean> {
-    return this.ifLeaseHolder(handoffId, owner, { set: ['leaseUntil = :until'], values: { ':until': until }, at });
-  }
-
   /** Sets the template and account the run decided on. */
   async describe(handoffId: string, owner: string, facts: { template?: string; accountId?: string; accountName?: string }, at: string): Promise<boolean> {
     const entries = Object.entries(facts).filter(([, v]) => v !== undefined);
@@ -142,20 +137,22 @@ export class HandoffStore {
   }
 
   /**
-   * Claims a step for an attempt: only the lease holder, never a step that is done. Returns the
+   * Claims a step for an attempt and extends the lease: only the lease holder, never a step that is done. Returns the
    * step as it was before the claim (a 'running' one means an earlier attempt's outcome is unknown),
    * or undefined when the claim was refused.
    */
-  async claimStep(handoffId: string, stepId: string, owner: string, at: string): Promise<StepState | undefined> {
+  async claimStep(handoffId: string, stepId: string, owner: string, at: string, leaseUntil: number): Promise<StepState | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: handoffKey(handoffId),
-          UpdateExpression: 'SET steps.#step.#status = :running, steps.#step.attempts = steps.#step.attempts + :one, steps.#step.startedAt = :at, updatedAt = :at, version = version + :one',
+          // The lease is extended with the claim: a step may take as long as a lease.
+          UpdateExpression:
+            'SET steps.#step.#status = :running, steps.#step.attempts = steps.#step.attempts + :one, steps.#step.startedAt = :at, leaseUntil = :until, updatedAt = :at, version = version + :one',
           ConditionExpression: 'leaseOwner = :owner AND steps.#step.#status <> :done',
           ExpressionAttributeNames: { '#step': stepId, '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running', ':one': 1, ':at': at, ':owner': owner, ':done': 'done' },
+          ExpressionAttributeValues: { ':running': 'running', ':one': 1, ':at': at, ':owner': owner, ':done': 'done', ':until': leaseUntil },
           ReturnValues: 'UPDATED_OLD',
         }),
       );

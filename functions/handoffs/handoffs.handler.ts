@@ -106,9 +106,12 @@ export const handleHandoffMessage = async (service: HandoffService, body: string
     await service.onLifecycleChanged(LifecycleChanged.parse(detail));
   } else if (source === HANDOFF_EVENT_SOURCE && detailType === HANDOFF_DETAIL_TYPES.requested) {
     const result = await service.run(HandoffRequested.parse(detail));
-    // Not run because another delivery holds it: that delivery finishes it, or after a crash its
-    // own message comes back once the lease has run out (the visibility timeout is longer).
     log.info('handoff run', { ...result });
+    // Another delivery holds it — or held it and died: a crashed delivery's own redelivery can come
+    // back before the lease its last step took has run out. Letting go here could leave the handoff
+    // unfinished forever, so come back later: by then it is finished (this is acknowledged) or its
+    // lease has run out (this delivery resumes it).
+    if (result.kind === 'not-run' && result.why === 'in-flight') throw new RetryLater(`${result.handoffId} is being run by another delivery`);
   } else if (source === HANDOFF_EVENT_SOURCE && detailType === HANDOFF_DETAIL_TYPES.sweep) {
     log.info('handoff sweep', await service.sweep());
   } else {

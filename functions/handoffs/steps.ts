@@ -30,7 +30,7 @@ export interface StepRun {
 
 export type StepOutcome =
   | { status: 'done'; records: TargetRecordItem[]; values: Record<string, unknown>; summary: string }
-  | { status: 'failed'; retryable: boolean; detail: string };
+  | { status: 'failed'; retryable: boolean; detail: string; outcomeUnknown?: boolean };
 
 export interface StepPreview {
   /** Where: 'erp (NetSuite)', 'Slack'. */
@@ -71,7 +71,7 @@ const failed = (detail: string, retryable = false): StepOutcome => ({ status: 'f
 const fromTarget = (result: TargetResult, summary: (record: TargetRecordItem) => string, values: (record: TargetRecordItem) => Record<string, unknown> = () => ({})): StepOutcome =>
   result.status === 'done'
     ? { status: 'done', records: [result.record], values: { id: result.record.id, ...values(result.record) }, summary: summary(result.record) }
-    : failed(result.detail, result.retryable);
+    : { ...failed(result.detail, result.retryable), ...(result.outcomeUnknown ? { outcomeUnknown: true } : {}) };
 
 const money = (amount: number | undefined, currency: string | undefined): string =>
   amount === undefined ? 'no amount' : new Intl.NumberFormat('en-US', { style: 'currency', currency: currency ?? 'USD', maximumFractionDigits: 0 }).format(amount);

@@ -219,12 +219,7 @@ export class IdentityService {
     const active = record.status === 'active' && prepared !== undefined && !refused;
     const keys = active ? blockKeys : [];
     const item: MatchRecordItem = { sourceKey: record.sourceKey, kind, input: refused ? undefined : input, blockKeys: keys, active, sourceVersion: record.version, updatedAt: at };
-    const previous = new Set(existing?.blockKeys ?? []);
-    const writing = Promise.all([
-      this.deps.store.putMatchRecord(item),
-      this.deps.store.addToBlocks(kind, record.sourceKey, keys.filter((k) => !previous.has(k))),
-      this.deps.store.removeFromBlocks(kind, record.sourceKey, [...previous].filter((k) => !keys.includes(k))),
-    ]);
+    const writing = this.deps.store.indexMatchRecord(item, existing?.blockKeys ?? []);
 
     if (!active || !prepared) {
       await writing;
@@ -531,8 +526,11 @@ export class IdentityService {
     // The members, and at once what refers to them: deals, subscriptions, tickets, people.
     const relatedRecords = async () => {
       const relations = (await Promise.all(entity.members.map((k) => this.deps.store.relatedTo(k)))).flat();
-      const related = await this.deps.sourceRecords.getMany(relations.map((r) => r.sourceKey));
-      const people = await this.deps.store.getMatchRecords(related.filter((r) => r.entityType === 'person').map((p) => p.sourceKey));
+      // A relation names its record's type, so the people's entity pointers are read beside the records.
+      const [related, people] = await Promise.all([
+        this.deps.sourceRecords.getMany(relations.map((r) => r.sourceKey)),
+        this.deps.store.getMatchRecords(relations.filter((r) => r.entityType === 'person').map((r) => r.sourceKey)),
+      ]);
       const holders = await this.loadEntities(people.flatMap((p) => (p.unifiedId ? [p.unifiedId] : [])));
       const personIdOf = new Map(people.flatMap((p) => (p.unifiedId ? [[p.sourceKey, resolveId(holders.graph, p.unifiedId) ?? p.unifiedId] as const] : [])));
       return { related, personIdOf };

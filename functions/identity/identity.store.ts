@@ -6,7 +6,7 @@
  * | REC#<sourceKey>             | MATCH         | match input, block keys, the entity holding it      |
  * | REC#<sourceKey>             | NOT#/MUST#<k> | a person's decision about the pair (both directions) |
  * | REC#<sourceKey>             | OUTBOX#<id>   | events written with a change, until published       |
- * | BLK#<kind>#<rule>#<key>     | BLOCK         | the records holding that blocking key (a string set) |
+ * | BLKS#<kind>#<bucket>        | BLOCKS        | blocking keys by name: the records holding each (a set) |
  * | ENT#<unifiedId>             | ENTITY        | members, golden record, lifecycle, hierarchy        |
  * | REL#<accountSourceKey>      | <sourceKey>   | a record that refers to the account (deals, people) |
  * | PROP#<proposalId>           | PROPOSAL      | a merge proposal and its decision                   |
@@ -17,8 +17,18 @@
  * Entities are written with optimistic concurrency (`rev`), in one transaction with the merge
  * record, the audit entries, the members' pointers and the outbox, so a change is all or nothing.
  * A pointer (REC.unifiedId) may name a merged entity: reading follows the tombstone.
+ *
+ * The blocking index is spread over BLOCK_BUCKETS items per kind: a blocking key lives in the item
+ * its hash picks, as an attribute named by the key, holding the records that have it. One item
+ * per key made some seven items per record, most of them holding one record, and writing items,
+ * not bytes, is what a backfill waits on (DynamoDB Local writes two to three thousand a second,
+ * small or large). A bucket holds some dozens of keys at 100k records of a kind (a few KB), some
+ * hundreds at a million (tens of KB): far under DynamoDB's 400 KB until some ten million records.
+ * The live path and the bulk backfill build their index writes with the same function
+ * (`blockIndexUpdates`), so both leave one shape.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -41,6 +51,83 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** Records per blocking key kept; a bigger block is skipped like batch blocking skips it. */
 export const MAX_BLOCK_SIZE = 1000;
+
+/** Index items per kind. Part of the layout: another number puts every key elsewhere (a re-index). */
+export const BLOCK_BUCKETS = 16_384;
+/** Keys one update names: its expression stays far under DynamoDB's 4 KB. */
+const MAX_KEYS_PER_UPDATE = 100;
+
+/** The index item a blocking key lives in: a hash of the key picks it, the same forever. */
+const blockBucketKey = (kind: EntityKind, blockKey: string) => ({
+  pk: `BLKS#${kind}#${createHash('sha256').update(blockKey).digest().readUInt32BE(0) % BLOCK_BUCKETS}`,
+  sk: 'BLOCKS',
+});
+
+type UpdateInput = NonNullable<TransactItem['Update']>;
+
+/** One update of an index item: the keys it adds records to and takes records out of. */
+export interface BlockIndexUpdate {
+  update: UpdateInput;
+  added: readonly string[];
+  removed: readonly string[];
+}
+
+/**
+ * The updates that add records to blocking keys and take records out of them: one per index item
+ * touched (more for an item with over MAX_KEYS_PER_UPDATE keys to change). Adding to a set and
+ * taking from it are idempotent, and DynamoDB drops a set left empty, so a key (a value: an email,
+ * a phone) never outlives the last record holding it. With `one`, the live path's single record,
+ * each key takes it only while under MAX_BLOCK_SIZE records or already holding it; a full block
+ * fails the whole update (see IdentityStore.addToBlocks).
+ */
+export const blockIndexUpdates = (
+  table: string,
+  kind: EntityKind,
+  changes: { add?: ReadonlyMap<string, readonly string[]>; remove?: ReadonlyMap<string, readonly string[]>; one?: string },
+): BlockIndexUpdate[] => {
+  const buckets = new Map<string, { key: { pk: string; sk: string }; add: string[]; remove: string[] }>();
+  const bucketOf = (blockKey: string) => {
+    const key = blockBucketKey(kind, blockKey);
+    return buckets.get(key.pk) ?? buckets.set(key.pk, { key, add: [], remove: [] }).get(key.pk)!;
+  };
+  for (const blockKey of changes.add?.keys() ?? []) bucketOf(blockKey).add.push(blockKey);
+  for (const blockKey of changes.remove?.keys() ?? []) bucketOf(blockKey).remove.push(blockKey);
+  const updates: BlockIndexUpdate[] = [];
+  for (const { key, add, remove } of buckets.values()) {
+    const named = [...add.map((k) => ({ k, adding: true })), ...remove.map((k) => ({ k, adding: false }))];
+    for (let from = 0; from < named.length; from += MAX_KEYS_PER_UPDATE) {
+      const part = named.slice(from, from + MAX_KEYS_PER_UPDATE);
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const adds: string[] = [];
+      const removes: string[] = [];
+      const conditions: string[] = [];
+      part.forEach(({ k, adding }, n) => {
+        names[`#k${n}`] = k;
+        values[`:k${n}`] = new Set((adding ? changes.add : changes.remove)?.get(k));
+        (adding ? adds : removes).push(`#k${n} :k${n}`);
+        if (adding && changes.one !== undefined) conditions.push(`(attribute_not_exists(#k${n}) OR size(#k${n}) < :max OR contains(#k${n}, :one))`);
+      });
+      if (conditions.length > 0) Object.assign(values, { ':max': MAX_BLOCK_SIZE, ':one': changes.one });
+      updates.push({
+        update: {
+          TableName: table,
+          Key: key,
+          UpdateExpression: [adds.length > 0 ? `ADD ${adds.join(', ')}` : '', removes.length > 0 ? `DELETE ${removes.join(', ')}` : ''].join(' ').trim(),
+          ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+        added: part.filter((p) => p.adding).map((p) => p.k),
+        removed: part.filter((p) => !p.adding).map((p) => p.k),
+      });
+    }
+  }
+  return updates;
+};
+
+/** The same record for every key: the live path's changes. */
+const allTo = (keys: readonly string[], sourceKey: string): Map<string, readonly string[]> => new Map(keys.map((k) => [k, [sourceKey]]));
 
 const recPk = (sourceKey: string) => `REC#${sourceKey}`;
 const entPk = (unifiedId: string) => `ENT#${unifiedId}`;
@@ -183,6 +270,79 @@ export class IdentityStore {
 
   /** Writes a record's match input and keys; the entity pointer is the graph's to write, so it is kept. */
   async putMatchRecord(item: MatchRecordItem): Promise<void> {
+    await this.db.send(new UpdateCommand(this.matchRecordUpdate(item)));
+  }
+
+  /**
+   * Writes a record's match state and moves it in the blocking index from `previousKeys` to its
+   * keys now, in one transaction: its keys sit in a dozen index items, and one request for all of
+   * them is most of what keeps the live path fast. A block at its limit fails the transaction (so
+   * may a concurrent writer of the same item): then each part is written on its own, as
+   * putMatchRecord, addToBlocks and removeFromBlocks write it.
+   */
+  async indexMatchRecord(item: MatchRecordItem, previousKeys: readonly string[]): Promise<void> {
+    const previous = new Set(previousKeys);
+    const added = item.blockKeys.filter((k) => !previous.has(k));
+    const removed = previousKeys.filter((k) => !item.blockKeys.includes(k));
+    const updates = blockIndexUpdates(this.tableName, item.kind, { add: allTo(added, item.sourceKey), remove: allTo(removed, item.sourceKey), one: item.sourceKey });
+    if (updates.length > 0 && updates.length < MAX_TRANSACTION_ITEMS) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: this.matchRecordUpdate(item) }, ...updates.map((u) => ({ Update: u.update }))] }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+      }
+    }
+    await Promise.all([this.putMatchRecord(item), this.addToBlocks(item.kind, item.sourceKey, added), this.removeFromBlocks(item.kind, item.sourceKey, removed)]);
+  }
+
+  /** Adds the record to each block; a block already at its limit is left as it is. */
+  async addToBlocks(kind: EntityKind, sourceKey: string, blockKeys: readonly string[]): Promise<void> {
+    const add = async (keys: readonly string[]): Promise<void> => {
+      await Promise.all(
+        blockIndexUpdates(this.tableName, kind, { add: allTo(keys, sourceKey), one: sourceKey }).map(async ({ update, added }) => {
+          try {
+            await this.updateIndex(update);
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+            // Some key of the item is full: each on its own, so the others still take the record.
+            if (added.length > 1) await Promise.all(added.map((k) => add([k])));
+          }
+        }),
+      );
+    };
+    await add(blockKeys);
+  }
+
+  /** Takes the record out of each block; DynamoDB drops a block left empty, and its key (a value) with it. */
+  async removeFromBlocks(kind: EntityKind, sourceKey: string, blockKeys: readonly string[]): Promise<void> {
+    await Promise.all(blockIndexUpdates(this.tableName, kind, { remove: allTo(blockKeys, sourceKey) }).map(({ update }) => this.updateIndex(update)));
+  }
+
+  /** The records sharing any of the keys; blocks at their limit are skipped (too common to say anything). */
+  async blockMembers(kind: EntityKind, blockKeys: readonly string[]): Promise<{ members: string[]; skipped: string[] }> {
+    const keys = [...new Set(blockKeys)];
+    if (keys.length === 0) return { members: [], skipped: [] };
+    // Only the keys asked for: an index item holds dozens of others.
+    const names = Object.fromEntries(keys.map((k, n) => [`#k${n}`, k]));
+    const items = await this.batchGet(
+      keys.map((k) => blockBucketKey(kind, k)),
+      { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names },
+    );
+    const members = new Set<string>();
+    const skipped: string[] = [];
+    for (const item of items) {
+      for (const k of keys) {
+        const set = item[k] as Set<string> | undefined;
+        if (!set) continue;
+        if (set.size >= MAX_BLOCK_SIZE) skipped.push(k);
+        else for (const m of set) members.add(m);
+      }
+    }
+    return { members: [...members].sort(), skipped };
+  }
+
+  private matchRecordUpdate(item: MatchRecordItem): UpdateInput {
     const { unifiedId: _pointer, sourceKey: _key, input, ...fields } = item;
     const names: Record<string, string> = { '#input': 'input' };
     const values: Record<string, unknown> = {};
@@ -197,77 +357,26 @@ export class IdentityStore {
       values[':input'] = input;
       sets.push('#input = :input');
     }
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: recPk(item.sourceKey), sk: 'MATCH' },
-        UpdateExpression: `SET ${sets.join(', ')}${input === undefined ? ' REMOVE #input' : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    return {
+      TableName: this.tableName,
+      Key: { pk: recPk(item.sourceKey), sk: 'MATCH' },
+      UpdateExpression: `SET ${sets.join(', ')}${input === undefined ? ' REMOVE #input' : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
-  /** Adds the record to each block; a block already at its limit is left as it is. */
-  async addToBlocks(kind: EntityKind, sourceKey: string, blockKeys: readonly string[]): Promise<void> {
-    await Promise.all(
-      blockKeys.map(async (blockKey) => {
-        try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: { pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK' },
-              UpdateExpression: 'ADD #members :key',
-              ConditionExpression: 'attribute_not_exists(#members) OR size(#members) < :max OR contains(#members, :one)',
-              ExpressionAttributeNames: { '#members': 'members' },
-              ExpressionAttributeValues: { ':key': new Set([sourceKey]), ':max': MAX_BLOCK_SIZE, ':one': sourceKey },
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }),
-    );
-  }
-
-  /**
-   * Takes the record out of each block, and deletes a block left empty: its key is the value
-   * itself (an email, a phone), which must not outlive the last record holding it.
-   */
-  async removeFromBlocks(kind: EntityKind, sourceKey: string, blockKeys: readonly string[]): Promise<void> {
-    await Promise.all(
-      blockKeys.map(async (blockKey) => {
-        const Key = { pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK' };
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key,
-            UpdateExpression: 'DELETE #members :key',
-            ExpressionAttributeNames: { '#members': 'members' },
-            ExpressionAttributeValues: { ':key': new Set([sourceKey]) },
-          }),
-        );
-        try {
-          await this.db.send(new DeleteCommand({ TableName: this.tableName, Key, ConditionExpression: 'attribute_not_exists(#members)', ExpressionAttributeNames: { '#members': 'members' } }));
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }),
-    );
-  }
-
-  /** The records sharing any of the keys; blocks at their limit are skipped (too common to say anything). */
-  async blockMembers(kind: EntityKind, blockKeys: readonly string[]): Promise<{ members: string[]; skipped: string[] }> {
-    const items = await this.batchGet(blockKeys.map((k) => ({ pk: `BLK#${kind}#${k}`, sk: 'BLOCK' })));
-    const members = new Set<string>();
-    const skipped: string[] = [];
-    for (const item of items) {
-      const set = item.members as Set<string> | undefined;
-      if (!set) continue;
-      if (set.size >= MAX_BLOCK_SIZE) skipped.push(String(item.pk));
-      else for (const k of set) members.add(k);
+  /** An index update outside a transaction; one that met a transaction writing the same item runs again. */
+  private async updateIndex(update: UpdateInput): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new UpdateCommand(update));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionConflictException) || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
     }
-    return { members: [...members].sort(), skipped };
   }
 
   // ---- constraints --------------------------------------------------------------------------------
@@ -692,12 +801,12 @@ export class IdentityStore {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  private async batchGet(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+  private async batchGet(keys: readonly { pk: string; sk: string }[], projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }): Promise<Record<string, unknown>[]> {
     const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
     const out: Record<string, unknown>[] = [];
     for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true, ...projection },
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
         const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
@@ -753,8 +862,6 @@ export const identityItems = {
   /** A record's match state with its entity pointer (putMatchRecord, then writeGraph's pointer). */
   matchRecord: (item: MatchRecordItem) => ({ pk: recPk(item.sourceKey), sk: 'MATCH', ...item }),
   matchRecordKey: (sourceKey: string) => ({ pk: recPk(sourceKey), sk: 'MATCH' }),
-  /** A blocking key's records, as addToBlocks leaves them. */
-  block: (kind: EntityKind, blockKey: string, members: readonly string[]) => ({ pk: `BLK#${kind}#${blockKey}`, sk: 'BLOCK', members: new Set(members) }),
   /** An entity whose views were saved once: writeGraph, then takeViewsTicket and saveViews with ticket `viewsSaved`. */
   entity: ({ overrides: _none, ...item }: EntityItem & { viewsSaved: number }, viewsUpdatedAt: string) => ({
     pk: entPk(item.unifiedId),

@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  */
 import type { BusEvent } from './ports';
+import { slicesOf } from './slices';
 
 /** The most a PutEvents request's entries may add up to, and so the most one entry may be. */
 export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
@@ -18,20 +19,4 @@ export const entrySize = (event: BusEvent): number =>
   (event.time ? 14 : 0);
 
 /** Splits events into PutEvents requests that respect both the count and the size limit. */
-export const putEventsBatches = (events: readonly BusEvent[]): BusEvent[][] => {
-  const batches: BusEvent[][] = [];
-  let current: BusEvent[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = entrySize(event);
-    if (current.length > 0 && (current.length === MAX_PUT_EVENTS_ENTRIES || bytes + size > MAX_PUT_EVENTS_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
+export const putEventsBatches = (events: readonly BusEvent[]): BusEvent[][] => slicesOf(events, MAX_PUT_EVENTS_ENTRIES, MAX_PUT_EVENTS_BYTES, entrySize);

@@ -117,11 +117,11 @@ const identityItems = async (runtime: LocalRuntime, db: DynamoDBDocumentClient):
   return items.sort();
 };
 
-/** Calls `onBatchWrite` before each BatchWriteItem the client sends (a DynamoDB client middleware). */
+/** Calls `onBatchWrite` before each batch of writes the client sends (BatchWriteItem, TransactWriteItems: a DynamoDB client middleware). */
 const onBatchWrites = (db: DynamoDBDocumentClient, name: string, onBatchWrite: () => void): void =>
   db.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'BatchWriteItemCommand') onBatchWrite();
+      if (context.commandName === 'BatchWriteItemCommand' || context.commandName === 'TransactWriteItemsCommand') onBatchWrite();
       return next(args);
     },
     { step: 'initialize', name },

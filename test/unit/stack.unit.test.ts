@@ -272,6 +272,28 @@ describe('the Concord stacks', () => {
     });
   });
 
+  describe('handoffs', () => {
+    it('sweeps for due renewals and completed onboarding projects every 15 minutes through the handoffs queue', () => {
+      app.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(15 minutes)',
+        Targets: Match.arrayWith([Match.objectLike({ Input: Match.stringLikeRegexp('"detail-type":"handoff.sweep"'), DeadLetterConfig: Match.anyValue() })]),
+      });
+    });
+
+    it('lets the handoffs read the unified record, keep only their own table, send email, and read the targets secret', () => {
+      const role = stacks.concord.consumers.handoffs.function.role;
+      const statements = statementsOf(role);
+      const actionsOn = (table: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(table)).flatMap((s) => [s.Action].flat());
+      for (const table of ['Identity', 'SourceRecords']) expect(actionsOn(table).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+      expect(actionsOn('Handoffs')).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query']));
+      expect(actionsOf(role)).toEqual(expect.arrayContaining(['ses:SendEmail', 'events:PutEvents', 'secretsmanager:GetSecretValue']));
+      expect(JSON.stringify(statements)).not.toMatch(/Quarantine|Idempotency|WriteBack|WebhookSecrets|SlackSettings/);
+      const holders = (Object.values(app.findResources('AWS::Lambda::Function') as Record<string, Resource>)).filter((f) => JSON.stringify(f.Properties.Environment).includes('HANDOFF_SETTINGS_ARN'));
+      expect(holders.map((f) => (f.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['concord-handoffs', 'concord-slack']);
+      data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Name: 'concord/handoffs' }) });
+    });
+  });
+
   describe('nightly training', () => {
     it('runs the training function at 03:00 UTC, with failures kept in a dead-letter queue', () => {
       app.hasResourceProperties('AWS::Events::Rule', {

@@ -32,6 +32,11 @@ export type TargetFailure = {
   status: 'failed';
   /** Whether the same call may succeed later (outage, throttling, timeout). */
   retryable: boolean;
+  /**
+   * The call may have taken effect although it failed (a timeout or a 5xx after the request was
+   * sent). Harmless for a keyed create; for an email it means it may have gone out.
+   */
+  outcomeUnknown?: boolean;
   detail: string;
   /** The last HTTP request made, for the audit log and for support. */
   request?: { method: string; url: string };

@@ -56,6 +56,9 @@ const throttlingOnlyRetries: RetryStrategy = {
 /** The key as an SES tag value: only ASCII letters, digits, `_` and `-`, at most 256 characters. */
 export const tagValueFor = (key: string): string => key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, TAG_VALUE_MAX);
 
+/** Socket errors raised before a request leaves the machine. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 const isAbort = (error: unknown): boolean => error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 
 export const createSesEmail = (input: z.input<typeof SesEmailConfig>): EmailPort => {
@@ -71,11 +74,14 @@ export const createSesEmail = (input: z.input<typeof SesEmailConfig>): EmailPort
   const failureOf = (error: unknown): TargetFailure => {
     if (error instanceof SESv2ServiceException) {
       const status = error.$metadata.httpStatusCode ?? 500;
-      return { status: 'failed', retryable: isRetryableStatus(status), detail: `HTTP ${status}: ${error.name}: ${error.message}`, request };
+      // A 5xx does not say whether SES queued the email before failing.
+      return { status: 'failed', retryable: isRetryableStatus(status), ...(status >= 500 ? { outcomeUnknown: true } : {}), detail: `HTTP ${status}: ${error.name}: ${error.message}`, request };
     }
-    if (isAbort(error)) return { status: 'failed', retryable: true, detail: `no answer within ${config.timeoutMs} ms (the email may have been sent)`, request };
+    if (isAbort(error)) return { status: 'failed', retryable: true, outcomeUnknown: true, detail: `no answer within ${config.timeoutMs} ms (the email may have been sent)`, request };
     const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-    return { status: 'failed', retryable: true, detail: `unreachable: ${(error as Error).message}${typeof cause === 'string' ? ` (${cause})` : ''}`, request };
+    // Refused or unresolved before anything was sent; a reset may come after SES took it.
+    const notSent = typeof cause === 'string' && NOT_SENT_CODES.has(cause);
+    return { status: 'failed', retryable: true, ...(notSent ? {} : { outcomeUnknown: true }), detail: `unreachable: ${(error as Error).message}${typeof cause === 'string' ? ` (${cause})` : ''}`, request };
   };
 
   return {

@@ -10,7 +10,8 @@
  *             record, scoring with the model the live engine scores with;
  *  3. before  what the identity table holds that bears on them (identity-before.ts);
  *  4. plan    what to write, and what to leave to the live engine (bulk-plan.ts);
- *  5. write   the source records and the blocking index (two tables at once); then, chunk by chunk,
+ *  5. write   the source records and the blocking index (two tables at once; the index as updates
+ *             merged into its items, which other records share); then, chunk by chunk,
  *             the chunk's events into the outbox, its match records and audit entries, and its
  *             entities; then the new proposals the same way;
  *  6. publish the events, once everything they announce is written (write-back reads the store),
@@ -29,7 +30,7 @@
  *
  * BatchWrite has no conditions: the backfill assumes nothing else writes these records (or, for
  * people, erases one) while it runs. Records outside the import are never written, and neither
- * is a blocking key any of them holds.
+ * is a blocking key any of them holds; an index item holds other keys too, so it is updated, never replaced.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { applySourceChange } from '../../reconcile/apply-source-change';
@@ -43,12 +44,12 @@ import type { ErasureStore } from '../erasure.store';
 import { buildAccountViews, buildPersonViews } from '../golden/entity-views';
 import { DEFAULT_SURVIVORSHIP_RULES } from '../golden/survivorship-rules';
 import { blockKeysOf, type IdentityService } from '../identity-service';
-import { identityItems, type IdentityStore } from '../identity.store';
+import { blockIndexUpdates, identityItems, type IdentityStore } from '../identity.store';
 import { matchInputOf } from '../matching/from-source-record';
 import type { EntityKind, Prepared } from '../matching/match-record';
 import { DEFAULT_THRESHOLDS, resolve, type ScoredPair } from '../matching/resolve';
 import { foundingKeyOf, unifiedIdFor } from '../matching/unified-id';
-import { chunksOf, forEachAtMost, getAll, MAX_BATCH_GET_KEYS, putAll, type BatchOptions, type Completion } from './batch-writer';
+import { chunksOf, forEachAtMost, getAll, MAX_BATCH_GET_KEYS, putAll, slicesOf, updateAll, type BatchOptions, type Completion } from './batch-writer';
 import { planBulk, type BulkPlan, type BulkRecord, type IdentityBefore, type LiveReason, type PlannedCluster } from './bulk-plan';
 import { erasedAmong, loadEntities, scanIdentity } from './identity-before';
 
@@ -311,34 +312,25 @@ const writeSourcesAndIndex = async (run: Run, plan: BulkPlan, sourceItems: reado
     timed(run, 'sources', () =>
       put(run, deps.tables.sourceRecords, sourceItems, { concurrency: WRITE_CONCURRENCY, signal: request.signal, onProgress: (n) => run.progress('sources', (sources += n), sourceItems.length) }),
     ),
-    timed(run, 'index', () =>
-      put(
-        run,
-        deps.tables.identity,
-        plan.blocks.map((b) => identityItems.block(request.kind, b.blockKey, b.members)),
-        { concurrency: WRITE_CONCURRENCY, signal: request.signal, onProgress: (n) => run.progress('index', (blocks += n), plan.blocks.length) },
-      ),
-    ),
+    timed(run, 'index', () => {
+      // Updates, not puts: an index item holds other records' keys too, and live writes may meet it meanwhile.
+      const updates = blockIndexUpdates(deps.tables.identity, request.kind, { add: new Map(plan.blocks.map((b) => [b.blockKey, b.members])) }).map((u) => u.update);
+      return updateAll(deps.db, updates, {
+        concurrency: WRITE_CONCURRENCY,
+        signal: request.signal,
+        onProgress: (n) => {
+          run.report.itemsWritten += n;
+          run.progress('index', (blocks += n), updates.length);
+        },
+      });
+    }),
   ]);
   return completions.includes('interrupted') ? 'interrupted' : 'done';
 };
 
 /** Writes events into the outbox first, so a stop after `write` cannot lose them; they are published at the end. */
 const announce = async (run: Run, entryId: string, events: readonly BusEvent[], write: () => Promise<Completion>): Promise<Completion> => {
-  const entries: OutboxEntry[] = [];
-  let current: BusEvent[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = JSON.stringify(event).length;
-    if (current.length > 0 && bytes + size > MAX_OUTBOX_BYTES) {
-      entries.push({ id: `${entryId}-${entries.length}`, events: current });
-      current = [];
-      bytes = 0;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) entries.push({ id: `${entryId}-${entries.length}`, events: current });
+  const entries: OutboxEntry[] = slicesOf(events, Infinity, MAX_OUTBOX_BYTES, (e) => JSON.stringify(e).length).map((slice, n) => ({ id: `${entryId}-${n}`, events: slice }));
   const scope = outboxScopeOf(run.request.kind);
   await put(run, run.deps.tables.identity, entries.map((e) => identityItems.outbox(scope, e.id, e.events)), { concurrency: 1 });
   run.outbox.push(...entries);

@@ -85,6 +85,18 @@ describe('closed-won handoff', () => {
     expect(handoff?.steps['onboarding-project']?.attempts).toBeGreaterThan(1);
   });
 
+  it('never sends a welcome email twice: one that may have gone out is an exception for a person', async () => {
+    // SES takes the email but answers after the adapter gave up (5 s): it went out, and Concord cannot know.
+    await fetch(`${runtime.url}/sandbox/ses/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'slow', delayMs: 6000, times: 1 }) });
+    const { handoffId } = await closeDeal(runtime, 5);
+    const handoff = await settled(runtime, handoffId);
+    expect(handoff?.status).toBe('exception');
+    expect(handoff?.exception).toMatchObject({ reason: 'outcome-unknown', stepId: 'welcome-email' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(createdBy(runtime, handoffId)).toMatchObject({ 'ses email/': 1 });
+    expect(handoff?.steps['kickoff']?.attempts).toBe(0);
+  });
+
   it('stops at an exception, not at a second record, when a contract waits for legal review', async () => {
     const deal = sampleDeal({ seed: 3, now, legalReview: true });
     await sendChanges(runtime.url, { salesforce: [...deal.setup, deal.closeWon] }, { secretEnv: runtime.secretEnv, now });

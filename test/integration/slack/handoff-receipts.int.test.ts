@@ -166,7 +166,7 @@ const startHandoff = async (): Promise<string> => {
 };
 
 const finishStep = async (handoffId: string, stepId: string, outcome: Partial<StepState>): Promise<void> => {
-  expect(await store.claimStep(handoffId, stepId, RUNNER, at())).toBeDefined();
+  expect(await store.claimStep(handoffId, stepId, RUNNER, at(), Date.now() + 60_000)).toBeDefined();
   expect(await store.recordStep(handoffId, stepId, RUNNER, { status: 'done', attempts: 1, records: [], values: {}, ...outcome }, at())).toBe(true);
 };
 
