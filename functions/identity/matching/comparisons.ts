@@ -42,6 +42,12 @@ export interface Comparison {
    */
   ambiguousLevels?: readonly number[];
   /**
+   * Agreement here adds weight but never settles an ambiguous level: two companies in the same
+   * city or country are as likely neighbours as one company ('Bluefin Traders' and 'Harborpine
+   * Traders', both in Chicago). A term-frequency adjustment makes a city look rare in a small store.
+   */
+  weakEvidence?: true;
+  /**
    * Parameters that are not learned: trusted identifiers mean what they mean whatever the data
    * says. Fixed comparisons still count in every score.
    */
@@ -512,7 +518,10 @@ export const PERSON_COMPARISONS: readonly Comparison[] = [
   sharedByColleagues(neverAlone(companyOfPerson), ['same domain', 'same name', 'similar name']),
   trustedIds,
 ];
-export const ACCOUNT_COMPARISONS: readonly Comparison[] = [companyName, domain, phone, street, city, postcode, country, trustedIds];
+/** For companies, a place is where many are: see `weakEvidence`. */
+const weak = (c: Comparison): Comparison => ({ ...c, weakEvidence: true });
+
+export const ACCOUNT_COMPARISONS: readonly Comparison[] = [companyName, domain, phone, street, weak(city), postcode, weak(country), trustedIds];
 
 export const comparisonsFor = (kind: 'person' | 'account'): readonly Comparison[] =>
   kind === 'person' ? PERSON_COMPARISONS : ACCOUNT_COMPARISONS;

@@ -330,16 +330,17 @@ const termFrequencyMaps = (terms: TermValues, shares: readonly (Float64Array | u
 const now = () => performance.now();
 
 /**
- * Whether a pattern's positive evidence comes only from ambiguous levels; such a pair stays below
- * the link threshold whatever its weight (see Comparison).
+ * Whether a pattern's positive evidence comes only from ambiguous levels (and weak evidence, see
+ * Comparison.weakEvidence); such a pair stays below the link threshold whatever its weight.
  */
 export const isAmbiguous = (comparisons: readonly Comparison[], levels: readonly number[], weights: readonly (readonly number[])[]): boolean => {
   let ambiguous = false;
   for (let k = 0; k < levels.length; k++) {
     const level = levels[k] as number;
     if (level === NO_LEVEL) continue;
-    if ((comparisons[k] as Comparison).ambiguousLevels?.includes(level)) ambiguous = true;
-    else if (((weights[k] as readonly number[])[level] as number) > 1) return false;
+    const comparison = comparisons[k] as Comparison;
+    if (comparison.ambiguousLevels?.includes(level)) ambiguous = true;
+    else if (!comparison.weakEvidence && ((weights[k] as readonly number[])[level] as number) > 1) return false;
   }
   return ambiguous;
 };

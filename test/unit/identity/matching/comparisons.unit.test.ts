@@ -1,5 +1,6 @@
 import { ACCOUNT_COMPARISONS, alignedNames, NO_LEVEL, PERSON_COMPARISONS, type Comparison } from '../../../../functions/identity/matching/comparisons';
 import { prepare, type MatchInput } from '../../../../functions/identity/matching/match-record';
+import { isAmbiguous } from '../../../../functions/identity/matching/resolve';
 
 const ctx = { wordWeight: () => 1 };
 const person = (fields: MatchInput['fields'], trustedIds: Record<string, string> = {}) =>
@@ -76,5 +77,19 @@ describe('account name comparison', () => {
 
   it('marks extensions and loose resemblances as ambiguous on their own', () => {
     expect(name.ambiguousLevels?.map((l) => name.levels[l])).toEqual(['one extends the other', 'related']);
+  });
+
+  it('lets no shared city or country settle a name that only shares a word, however rare the city looks', () => {
+    const a = account({ name: 'Bluefin Traders Inc.', city: 'Chicago', country: 'US' });
+    const b = account({ name: 'Harborpine Traders Inc.', city: 'Chicago', country: 'US' });
+    const levels = ACCOUNT_COMPARISONS.map((c) => c.compare(a, b, ctx));
+    expect(levels.map((l, k) => (l === NO_LEVEL ? 'none' : ACCOUNT_COMPARISONS[k]!.levels[l]))).toEqual(['related', 'none', 'none', 'none', 'exact', 'none', 'exact', 'none']);
+    // Weights as a tiny store's term frequencies make them: Chicago and the US look rare.
+    const weights = ACCOUNT_COMPARISONS.map((c) => c.levels.map((_, level) => (level === 0 ? 6 : -2)));
+    expect(isAmbiguous(ACCOUNT_COMPARISONS, levels, weights)).toBe(true);
+    // A street in common does settle it.
+    const sameStreet = (n: string) => account({ name: n, street: '1 Main St', city: 'Chicago', country: 'US' });
+    const withStreet = ACCOUNT_COMPARISONS.map((c) => c.compare(sameStreet('Bluefin Traders Inc.'), sameStreet('Harborpine Traders Inc.'), ctx));
+    expect(isAmbiguous(ACCOUNT_COMPARISONS, withStreet, weights)).toBe(false);
   });
 });
