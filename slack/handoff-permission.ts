@@ -13,6 +13,17 @@ export interface HandoffActor {
   channelId: string;
 }
 
-/** @param receiptChannel the channel id the receipt (or alert) was posted to, when known. */
-export const mayActOnHandoff = (actor: HandoffActor, receiptChannel: string | undefined): HandoffPermission =>
-  receiptChannel === undefined || actor.channelId === receiptChannel ? { ok: true } : { ok: false, why: 'handoffs are acted on from their receipt in the handoffs channel' };
+/**
+ * @param receiptChannel the channel id the receipt (or alert) was posted to; unknown means it is
+ * still being posted, and nothing is allowed on a message Concord cannot place.
+ */
+export const mayActOnHandoff = (actor: HandoffActor, receiptChannel: string | undefined): HandoffPermission => {
+  if (receiptChannel === undefined) return { ok: false, why: 'this handoff’s receipt is still being posted; try again in a moment' };
+  return actor.channelId === receiptChannel ? { ok: true } : { ok: false, why: 'handoffs are acted on from their receipt in the handoffs channel' };
+};
+
+/** Whether a channel (its id and name) is the configured handoffs channel (`#handoffs`, `handoffs` or an id). */
+export const isHandoffsChannel = (configured: string, channel: { id: string; name?: string }): boolean => {
+  const wanted = configured.replace(/^#/, '');
+  return channel.id === wanted || (channel.name !== undefined && channel.name === wanted);
+};

@@ -28,7 +28,7 @@ import {
   type ReceiptPlaybook,
   type SlackMessage,
 } from './blocks';
-import { mayActOnHandoff } from './handoff-permission';
+import { isHandoffsChannel, mayActOnHandoff } from './handoff-permission';
 import type { PostedMessage, PostOnce } from './post-once';
 import type { SlackSettings } from './settings';
 import type { SlackWork } from './work';
@@ -115,7 +115,10 @@ export class HandoffReceipts {
 
   /** Resume on a paused playbook's alert: the alert then says who resumed it and drops the button. */
   async resume(work: ResumeWork): Promise<void> {
-    const permission = mayActOnHandoff(work, undefined);
+    // A paused playbook's alert lives in the handoffs channel: a Resume from anywhere else is refused.
+    const info = await this.deps.client.conversations.info({ channel: work.channelId }).catch(() => undefined);
+    const inHandoffs = info?.channel?.id !== undefined && isHandoffsChannel(this.deps.settings.handoffsChannel, { id: info.channel.id, ...(info.channel.name ? { name: info.channel.name } : {}) });
+    const permission = mayActOnHandoff(work, inHandoffs ? work.channelId : 'the handoffs channel');
     if (!permission.ok) return this.ephemeral(work.channelId, work.userId, refused({ kind: 'not-applicable', why: permission.why }));
     const state = await this.deps.store.playbookState(work.playbook);
     const title = this.titleOf(work.playbook);

@@ -125,8 +125,8 @@ export const registerPlaybook = (program: Command, open: OpenContext): void => {
     .description('start the renewals now due and the handoffs of onboarding projects now completed (the schedule does this every 15 minutes)')
     .action(
       run(open, async ({ service }) => {
-        const { renewals, projects } = await service.sweep();
-        console.log(`Requested ${renewals} renewal(s) and ${projects} customer-success takeover(s).`);
+        const { renewals, projects, restarted } = await service.sweep();
+        console.log(`Requested ${renewals} renewal(s) and ${projects} customer-success takeover(s); restarted ${restarted} stalled handoff(s).`);
       }),
     );
 

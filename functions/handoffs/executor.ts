@@ -87,7 +87,12 @@ export class HandoffExecutor {
       now: deps.clock.now().getTime(),
       leaseMs: deps.leaseMs,
     });
-    if (begun.kind === 'in-flight' || begun.kind === 'settled') return { kind: 'not-run', handoffId, why: begun.kind };
+    if (begun.kind === 'settled') {
+      // Said again, as a redelivery may follow a run that died after settling and before telling.
+      await this.published(begun.handoff);
+      return { kind: 'not-run', handoffId, why: 'settled' };
+    }
+    if (begun.kind === 'in-flight') return { kind: 'not-run', handoffId, why: 'in-flight' };
     let handoff = begun.handoff;
     if (begun.kind === 'started') await this.published(handoff);
 
@@ -112,7 +117,8 @@ export class HandoffExecutor {
     handoff = { ...handoff, template: template.name, accountId: context.account.unifiedId, accountName: context.account.name };
 
     const kindOf = new Map(playbook.steps.map((s) => [s.id, s.kind]));
-    for (const step of playbook.steps) {
+    // The steps the handoff started with: a step added to the playbook since is for new handoffs.
+    for (const step of playbook.steps.filter((s) => handoff.stepOrder.includes(s.id))) {
       if (handoff.steps[step.id]?.status === 'done') continue;
       const claimedAt = this.at();
       const before = await deps.store.claimStep(handoffId, step.id, deps.owner, claimedAt, deps.clock.now().getTime() + deps.leaseMs);
@@ -155,12 +161,14 @@ export class HandoffExecutor {
       const detail = outcome.retryable ? `${STEP_KINDS[step.kind].title} still failing after ${attempts} attempts: ${outcome.detail}` : `${STEP_KINDS[step.kind].title} refused: ${outcome.detail}`;
       return this.stop(handoff, playbook, { reason: 'step-failed', detail, stepId: step.id }, true);
     }
-    const result = await this.settle(handoff, 'completed', `${playbook.title}: every step done`);
-    await this.countOutcome(playbook, handoffId, true);
+    // The project is watched before the handoff says it is done: a crash in between leaves a
+    // watch of a running handoff (harmless), never a completed one nobody watches.
     const project = playbook.steps.find((s) => s.kind === 'pm.project');
     const projectId = project ? handoff.steps[project.id]?.records[0]?.id : undefined;
     const awaited = [...deps.playbooks.values()].some((p) => p.trigger.kind === 'projectCompleted' && p.trigger.playbook === playbook.name);
     if (projectId && awaited) await deps.store.watchProject({ handoffId, playbook: playbook.name, projectId, since: this.at() });
+    const result = await this.settle(handoff, 'completed', `${playbook.title}: every step done`);
+    await this.countOutcome(playbook, handoffId, true);
     return result;
   }
 

@@ -24,6 +24,9 @@ export interface HandoffServiceDeps extends Omit<ExecutorDeps, 'owner'> {
   ids: IdGenerator;
 }
 
+/** Longer than the queue takes to redeliver a waiting handoff (its visibility timeout, 2 minutes), with room. */
+const STALLED_AFTER_MS = 20 * 60_000;
+
 export type ActionOutcome = { ok: true; handoff: HandoffItem } | { ok: false; why: string };
 
 export class HandoffService {
@@ -61,8 +64,8 @@ export class HandoffService {
     return this.request(onLifecycleChanged(this.playbookList, change));
   }
 
-  /** The schedule's nudge: renewals now due, onboarding projects now completed. */
-  async sweep(): Promise<{ renewals: number; projects: number }> {
+  /** The schedule's nudge: renewals now due, onboarding projects now completed, stalled handoffs. */
+  async sweep(): Promise<{ renewals: number; projects: number; restarted: number }> {
     const today = this.deps.clock.now().toISOString().slice(0, 10);
     const due = await this.deps.store.renewalsDue(today);
     for (const renewal of due) {
@@ -79,7 +82,21 @@ export class HandoffService {
       await this.deps.store.unwatchProject(watch.handoffId);
       projects++;
     }
-    return { renewals: due.length, projects };
+    return { renewals: due.length, projects, restarted: await this.restartStalled() };
+  }
+
+  /**
+   * Handoffs left running with no live lease and no change for a while: their message was lost
+   * (it ran out of receives, or a retry's request was never published). Asked for again, they
+   * resume where they stopped, or settle.
+   */
+  private async restartStalled(): Promise<number> {
+    const now = this.deps.clock.now().getTime();
+    const stalled = (await this.deps.store.list('running', 200)).filter(
+      (h) => (h.leaseUntil ?? 0) < now && now - Date.parse(h.updatedAt) > STALLED_AFTER_MS,
+    );
+    await this.request(stalled.map((h) => ({ playbook: h.playbook, trigger: h.trigger })));
+    return stalled.length;
   }
 
   // ---- what people ask ------------------------------------------------------------------------
@@ -105,7 +122,7 @@ export class HandoffService {
 
   async confirm(handoffId: string, by: string): Promise<ActionOutcome> {
     const done = await this.deps.store.confirm(handoffId, by, this.at());
-    return done ? this.changed(handoffId) : this.refusal(handoffId, 'it is confirmed already');
+    return done ? this.changed(handoffId) : this.refusal(handoffId, 'only a finished handoff can be confirmed, and only once');
   }
 
   /** Resumes a paused playbook; the handoffs it held run now. */

@@ -202,7 +202,7 @@ export class HandoffStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: handoffKey(handoffId),
-          UpdateExpression: `SET #status = :running, history = list_append(history, :entry), listPk = :listPk, listSk = :listSk, updatedAt = :at, version = version + :one${failedSteps.map((_, i) => `, steps.#s${i}.#status = :pending`).join('')} REMOVE #exception`,
+          UpdateExpression: `SET #status = :running, history = list_append(history, :entry), listPk = :listPk, listSk = :listSk, updatedAt = :at, version = version + :one${failedSteps.map((_, i) => `, steps.#s${i}.#status = :pending, steps.#s${i}.attempts = :zero`).join('')} REMOVE #exception`,
           ConditionExpression: 'version = :seen',
           ExpressionAttributeNames: { '#status': 'status', '#exception': 'exception', ...Object.fromEntries(failedSteps.map((id, i) => [`#s${i}`, id])) },
           ExpressionAttributeValues: {
@@ -213,7 +213,8 @@ export class HandoffStore {
             ':at': entry.at,
             ':one': 1,
             ':seen': handoff.version,
-            ...(failedSteps.length > 0 ? { ':pending': 'pending' } : {}),
+            // A person's retry gets the full number of attempts again.
+            ...(failedSteps.length > 0 ? { ':pending': 'pending', ':zero': 0 } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -248,8 +249,10 @@ export class HandoffStore {
           TableName: this.tableName,
           Key: handoffKey(handoffId),
           UpdateExpression: 'SET confirmation = :confirmation, history = list_append(history, :entry), updatedAt = :at, version = version + :one',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(confirmation)',
-          ExpressionAttributeValues: { ':confirmation': { by, at }, ':entry': [{ at, by, action: 'confirmed' }], ':at': at, ':one': 1 },
+          // Only what was handed over can be confirmed: a finished handoff, or one a person finished by hand.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(confirmation) AND #status IN (:completed, :resolved)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':confirmation': { by, at }, ':entry': [{ at, by, action: 'confirmed' }], ':at': at, ':one': 1, ':completed': 'completed', ':resolved': 'resolved' },
         }),
       );
       return true;

@@ -83,7 +83,8 @@ export const handoffServiceOn = (ports: HandoffPorts): HandoffService => {
     clock: ports.clock,
     ids: ports.ids,
     leaseMs: HANDOFF_LEASE_MS,
-    quickRetryDelaysMs: [250, 1000],
+    // Two tries within a delivery: a step of three calls at a 10 s deadline each stays well inside the lease.
+    quickRetryDelaysMs: [1000],
     sleep: (ms) => sleep(ms),
     maxStepAttempts: 8,
     identityWaitMs: 15 * 60_000,

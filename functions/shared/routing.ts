@@ -67,7 +67,8 @@ export const consumers = {
     visibilityTimeoutSeconds: 120,
     // About a quarter of an hour of redeliveries; a step gives up into an exception before this (its attempts are counted).
     maxReceiveCount: 10,
-    batchSize: 5,
+    // One handoff a function: a slow target holds up only its own handoff, and a step never outlives the lease.
+    batchSize: 1,
     functionTimeoutSeconds: 100,
   },
 } as const satisfies Record<string, ConsumerDefinition>;

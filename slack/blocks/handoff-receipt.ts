@@ -163,8 +163,8 @@ const exceptionActions = (handoff: HandoffItem): ActionsBlockElement[] => {
 
 const confirmationBlocks = ({ handoff, playbook }: HandoffReceiptInput): KnownBlock[] => {
   if (handoff.confirmation !== undefined) return [context([`✅ Confirmed by ${actor(handoff.confirmation.by)} ${slackDate(handoff.confirmation.at)}`])];
-  // A skipped handoff handed nothing over: there is nothing to confirm.
-  if (handoff.status === 'skipped') return [];
+  // Only what was handed over is confirmed: a finished handoff, or one a person finished by hand.
+  if (handoff.status !== 'completed' && handoff.status !== 'resolved') return [];
   const team = playbook === undefined ? 'The receiving team' : inline(playbook.receivingTeam, 200);
   return [
     section(

@@ -117,6 +117,31 @@ describe('customer success → renewal', () => {
   });
 });
 
+describe('a handoff whose message was lost', () => {
+  it('is started again by the sweep once nothing has run it for a while, and finishes', async () => {
+    const deal = sampleDeal({ seed: 320, now });
+    await send(runtime, { salesforce: deal.setup });
+    const key = `salesforce#opportunity#${deal.opportunityId}`;
+    const handoffId = closedWonId(deal.opportunityId);
+    // A run that died half an hour ago, its message gone (out of receives, or a retry never published).
+    const longAgo = Date.now() - 30 * 60_000;
+    const playbook = runtime.handoffs.playbooks.find((p) => p.name === 'closed-won')!;
+    await runtime.handoffStore.begin({
+      handoffId,
+      playbook: 'closed-won',
+      trigger: { kind: 'opportunityWon', key, title: `${deal.name} closed-won`, opportunityKey: key, accountKey: `salesforce#account#${deal.accountId}`, occurredAt: new Date(longAgo).toISOString() },
+      stepOrder: playbook.steps.map((s) => s.id),
+      owner: 'a-run-that-died',
+      now: longAgo,
+      leaseMs: 90_000,
+    });
+    expect(await runtime.handoffs.sweep()).toMatchObject({ restarted: 1 });
+    await runtime.drain(60_000);
+    expect((await settled(runtime, handoffId))?.status).toBe('completed');
+    expect(await runtime.handoffs.sweep()).toMatchObject({ restarted: 0 });
+  });
+});
+
 describe('the circuit breaker', () => {
   afterAll(() => fault(runtime, 'netsuite'));
 
