@@ -41,6 +41,7 @@ import { createLocalServer } from './server';
 import { createLocalSlack, type LocalSlack } from './local-slack';
 import { renderStatusPage } from './status-page';
 import { createConsoleMount } from './console/console-mount';
+import { createSampleDeals } from './console/sample-deals';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -148,7 +149,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   });
   const sandbox = createSandbox({ systems: sandboxSystems() });
   const slack = createLocalSlack({ env, clock, bus, identity, sourceRecords });
-  const consoleMount = createConsoleMount(slack.emulator);
+  const consoleMount = createConsoleMount({
+    emulator: slack.emulator,
+    // The deals are sent to this server, whose URL is known once it listens (before any page can ask).
+    sampleDeals: createSampleDeals({ baseUrl: () => url, secretEnv, clock, identity: new IdentityStore(db, tables.identity) }),
+  });
 
   let ready = false;
   const startedAt = clock.now();

@@ -108,13 +108,16 @@ export class HandoffExecutor {
       return this.stop(handoff, playbook, { reason: 'no-account', detail: loaded.detail }, false);
     }
     const { context } = loaded;
+    // Named before any gate, so an exception's receipt says whose it is.
+    await deps.store.describe(handoffId, deps.owner, { accountId: context.account.unifiedId, accountName: context.account.name }, this.at());
+    handoff = { ...handoff, accountId: context.account.unifiedId, accountName: context.account.name };
     if (!allHold(playbook.conditions, context)) return this.settle(handoff, 'skipped', `${request.trigger.title}: the playbook's conditions do not hold`);
     const gate = gateOf(playbook, context);
     if (gate) return this.stop(handoff, playbook, gate, false);
     const template = chooseTemplate(playbook.templates, context);
     if (!template) return this.stop(handoff, playbook, { reason: 'no-template', detail: `${request.trigger.title} fits none of the templates ${playbook.templates.map((t) => t.name).join(', ')}` }, false);
-    await deps.store.describe(handoffId, deps.owner, { template: template.name, accountId: context.account.unifiedId, accountName: context.account.name }, this.at());
-    handoff = { ...handoff, template: template.name, accountId: context.account.unifiedId, accountName: context.account.name };
+    await deps.store.describe(handoffId, deps.owner, { template: template.name }, this.at());
+    handoff = { ...handoff, template: template.name };
 
     const kindOf = new Map(playbook.steps.map((s) => [s.id, s.kind]));
     // The steps the handoff started with: a step added to the playbook since is for new handoffs.

@@ -12,6 +12,8 @@
  *   POST action   {user, on, actionId, blockId?, choice?, values?}  a click or a menu choice
  *   POST view/submit {user, viewId?, values?}   POST view/close {user, all?}
  *   POST home     {user}                the person opens the app's Home tab (app_home_opened)
+ *   POST sample-deals {kind}            "Try a handoff": a fresh sample deal closed as won in
+ *                                       Salesforce (./sample-deals.ts); 202 with its name at once
  *
  * The runtime binds 127.0.0.1 only. A web page the person has open elsewhere could still post to
  * that address, so changes are taken only as `application/json` (which a cross-site form cannot
@@ -24,6 +26,7 @@ import type { AppResponse } from '../slack/app-requests';
 import type { SlackEmulator } from '../slack/slack-emulator';
 import type { ConversationSummary } from '../slack/slack-state';
 import { ChangeStreams, noticeOf } from './change-stream';
+import { SampleDealKind, type SampleDeals } from './sample-deals';
 
 export const CONSOLE_API_PATH = '/console/api/';
 
@@ -65,6 +68,7 @@ const ActionRequest = z.object({
 const SubmitRequest = z.object({ user: UserId, viewId: z.string().min(1).max(64).optional(), values: EnteredValues.optional() });
 const CloseRequest = z.object({ user: UserId, all: z.boolean().optional() });
 const HomeRequest = z.object({ user: UserId });
+const SampleDealRequest = z.object({ kind: SampleDealKind });
 
 /** What the API answers: a status and a JSON body. Refusals are answers too, not exceptions. */
 interface Reply {
@@ -122,7 +126,7 @@ const seenBy = (user: string) => (conversation: ConversationSummary) => (convers
 
 const conversationView = ({ id, name, isIm, isPrivate, topic, purpose }: ConversationSummary) => ({ id, name, isIm, isPrivate, topic, purpose });
 
-export const createConsoleApi = (slack: SlackEmulator): ConsoleApi => {
+export const createConsoleApi = (slack: SlackEmulator, sampleDeals: SampleDeals): ConsoleApi => {
   const streams = new ChangeStreams();
   const unsubscribe = slack.onChange((change) => streams.tell(noticeOf(change)));
 
@@ -200,6 +204,11 @@ export const createConsoleApi = (slack: SlackEmulator): ConsoleApi => {
         return act(CloseRequest, body, () => undefined, ({ user, all }) => acted(() => slack.act.closeView({ user, ...(all === undefined ? {} : { all }) })));
       case 'home':
         return act(HomeRequest, body, () => undefined, ({ user }) => acted(() => slack.act.openHome({ user })));
+      case 'sample-deals': {
+        // Not a person's act in Slack but Salesforce's: the deal reaches the app as webhooks do.
+        const input = parse(SampleDealRequest, body);
+        return input.kind === 'refused' ? input.reply : sampleDeals.start(input.value.kind).then((deal) => ({ status: 202, body: deal }));
+      }
       default:
         return refuse(404, 'not-found', `nothing at POST ${CONSOLE_API_PATH}${route}`);
     }

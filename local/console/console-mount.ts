@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { SlackEmulator } from '../slack/slack-emulator';
 import { createConsoleApi } from './console-api';
+import type { SampleDeals } from './sample-deals';
 
 export const CONSOLE_ASSETS_PATH = '/console/assets/';
 
@@ -19,10 +20,17 @@ const ASSETS: Readonly<Record<string, string>> = {
   'console.css': 'text/css; charset=utf-8',
 };
 
+export interface ConsoleMountDeps {
+  /** The local Slack whose channels the page shows. */
+  emulator: SlackEmulator;
+  /** What "Try a handoff" sends. */
+  sampleDeals: SampleDeals;
+}
+
 export interface ConsoleMount {
   /** Serves the console's assets and API; resolves false, untouched, for any other path. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Ends the page's open event streams, which would otherwise keep the server from closing. */
+  /** Ends the page's open event streams, which would otherwise keep the server from closing, and the sample deals' waits. */
   close(): void;
 }
 
@@ -38,8 +46,8 @@ const serveAsset = async (req: IncomingMessage, res: ServerResponse, name: strin
   res.end(body);
 };
 
-export const createConsoleMount = (slack: SlackEmulator): ConsoleMount => {
-  const api = createConsoleApi(slack);
+export const createConsoleMount = ({ emulator, sampleDeals }: ConsoleMountDeps): ConsoleMount => {
+  const api = createConsoleApi(emulator, sampleDeals);
   return {
     async handle(req, res) {
       const pathname = new URL(req.url ?? '/', 'http://local').pathname;
@@ -47,6 +55,9 @@ export const createConsoleMount = (slack: SlackEmulator): ConsoleMount => {
       await serveAsset(req, res, pathname.slice(CONSOLE_ASSETS_PATH.length));
       return true;
     },
-    close: () => api.close(),
+    close() {
+      api.close();
+      sampleDeals.close();
+    },
   };
 };

@@ -38,7 +38,7 @@ export const sandboxHandoffSettings = (sandboxUrl: string, env: NodeJS.ProcessEn
       },
       pm: { baseUrl: `${sandboxUrl}/asana/api/1.0`, credentials: { accessToken: 'local-asana-token' }, timeoutMs, teamGid: ASANA_SANDBOX_TEAM_GID, projectUrl: view('asana', 'project') },
       calendar: { baseUrl: `${sandboxUrl}/google-calendar`, credentials: { accessToken: 'local-google-token' }, timeoutMs },
-      email: { region: 'us-east-1', endpoint: `${sandboxUrl}/ses`, credentials: { accessKeyId: 'AKIASANDBOXLOCAL', secretAccessKey: 'local-sandbox-secret' }, timeoutMs },
+      email: { region: 'us-east-1', endpoint: `${sandboxUrl}/ses`, credentials: { accessKeyId: 'AKIASANDBOXLOCAL', secretAccessKey: 'local-sandbox-secret' }, timeoutMs, messageUrl: view('ses', 'email') },
     },
     projectTemplates: { 'onboarding-standard': ASANA_ONBOARDING_TEMPLATE_GID, 'onboarding-enterprise': ASANA_ENTERPRISE_ONBOARDING_TEMPLATE_GID },
     roster: SANDBOX_CS_ROSTER,

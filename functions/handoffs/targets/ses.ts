@@ -26,6 +26,8 @@ export const SesEmailConfig = z.object({
   credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() }).optional(),
   /** SES's configuration set for event publishing (deliveries, bounces), if one is set up. */
   configurationSetName: z.string().min(1).optional(),
+  /** Where a person reads a sent email, `{id}` its MessageId: the sandbox's record view locally; SES itself has none. */
+  messageUrl: z.string().includes('{id}').optional(),
   /** Deadline of one send, retries included. */
   timeoutMs: z.number().int().positive().default(DEFAULT_VENDOR_TIMEOUT_MS),
 });
@@ -103,7 +105,8 @@ export const createSesEmail = (input: z.input<typeof SesEmailConfig>): EmailPort
       try {
         const { MessageId } = await client.send(command, { abortSignal: AbortSignal.timeout(config.timeoutMs) });
         if (MessageId === undefined) return { status: 'failed', retryable: false, detail: 'SES accepted the email without a MessageId', request };
-        return { status: 'done', record: { system: 'email', kind: 'email', id: MessageId, existed: false } };
+        const url = config.messageUrl?.replace('{id}', encodeURIComponent(MessageId));
+        return { status: 'done', record: { system: 'email', kind: 'email', id: MessageId, ...(url ? { url } : {}), existed: false } };
       } catch (error) {
         return failureOf(error);
       }

@@ -6,7 +6,8 @@
  * never markup. A block or element the console does not draw is named, not dropped in silence.
  *
  * Interactive elements call `surface.act(element, block, choice)`: a button with a `confirm`
- * dialog asks first (`surface.confirm`), as Slack does, before anything is sent.
+ * dialog asks first (`surface.confirm`), as Slack does, before anything is sent. A users_select
+ * lists the people `surface.directory.people()` gives, and sends the chosen one's id.
  */
 import { renderMrkdwn } from './mrkdwn.js';
 
@@ -72,10 +73,17 @@ const selectElement = (select, selected, { multiple = false, placeholder } = {})
   return node;
 };
 
+/** A users_select as a `<select>` of the workspace's people (Slack searches them as one types). */
+const usersSelectElement = (el, selected, directory) => {
+  const people = directory?.people?.() ?? [];
+  const options = people.map((person) => ({ text: { type: 'plain_text', text: person.name }, value: person.id }));
+  return selectElement({ ...el, options, option_groups: undefined }, selected, { placeholder: plain(el.placeholder) || 'Choose a person…' });
+};
+
 const initialValueOf = (el) => {
   if (isObject(el.initial_option)) return el.initial_option.value;
   if (Array.isArray(el.initial_options)) return el.initial_options.map((o) => o.value);
-  return el.initial_value ?? el.initial_date ?? el.initial_time;
+  return el.initial_value ?? el.initial_date ?? el.initial_time ?? el.initial_user;
 };
 
 const buttonElement = (el, block, surface) => {
@@ -100,6 +108,14 @@ const interactive = (el, block, surface) => {
     case 'static_select':
     case 'overflow': {
       const node = selectElement(el, isObject(el.initial_option) ? el.initial_option.value : undefined, el.type === 'overflow' ? { placeholder: '⋯' } : {});
+      node.dataset.actionId = String(el.action_id ?? '');
+      node.addEventListener('change', () => surface.act(el, block, node.value));
+      return node;
+    }
+    case 'users_select': {
+      const node = usersSelectElement(el, el.initial_user, surface.directory);
+      // Outside a modal's input block no label names it: its placeholder does.
+      node.setAttribute('aria-label', plain(el.placeholder) || 'Choose a person');
       node.dataset.actionId = String(el.action_id ?? '');
       node.addEventListener('change', () => surface.act(el, block, node.value));
       return node;
@@ -139,6 +155,11 @@ const inputControl = (el, block, surface, entered) => {
     if (isObject(el.placeholder)) node.placeholder = plain(el.placeholder);
     node.value = value === undefined || value === null ? '' : String(value);
     return mark(node, 'text');
+  }
+  if (el.type === 'users_select') {
+    const node = mark(usersSelectElement(el, value, surface.directory), 'select');
+    if (block.dispatch_action === true) node.addEventListener('change', () => surface.act(el, block, node.value));
+    return node;
   }
   if (el.type === 'static_select' || el.type === 'multi_static_select') {
     const multiple = el.type === 'multi_static_select';
@@ -186,7 +207,7 @@ export const stateValues = (view) => {
   const values = {};
   for (const [blockId, actions] of Object.entries(view?.state?.values ?? {})) {
     for (const [actionId, entry] of Object.entries(actions ?? {})) {
-      const picked = entry.selected_option?.value ?? entry.selected_options?.map((o) => o.value) ?? entry.value ?? entry.selected_date ?? entry.selected_time;
+      const picked = entry.selected_option?.value ?? entry.selected_options?.map((o) => o.value) ?? entry.value ?? entry.selected_date ?? entry.selected_time ?? entry.selected_user;
       if (picked !== undefined && picked !== null) values[blockId] = { ...values[blockId], [actionId]: picked };
     }
   }

@@ -58,6 +58,8 @@ const directory = {
   },
   channelName: (id) => page.workspace?.channels.find((c) => c.id === id)?.name,
   groupHandle: (id) => page.workspace?.userGroups.find((g) => g.id === id)?.handle,
+  /** The people a users_select offers: the workspace's members, as Slack lists them. */
+  people: () => (page.workspace?.users ?? []).map((u) => ({ id: u.id, name: u.realName })),
 };
 
 const toast = (text) => {
@@ -387,6 +389,56 @@ const listen = () => {
   events.addEventListener('open', () => void refresh());
 };
 
+// ---- Try a handoff -------------------------------------------------------------------------------
+
+/** The sandbox the closed-won playbook's ERP steps write to. */
+const ERP = 'netsuite';
+
+/** Where the receipts go, when this person is in it. */
+const handoffsChannel = () => page.state?.conversations.find((c) => !c.isIm && c.name === 'handoffs');
+
+/** A fresh sample deal closed as won in Salesforce; then the page shows #handoffs, where its receipt appears. */
+const startSampleDeal = async (kind) => {
+  try {
+    const deal = await api.post('sample-deals', { kind });
+    const how = kind === 'legal-review' ? 'won with its contract in legal review' : 'closed as won';
+    toast(`${deal.name}: ${how} in Salesforce. Its receipt comes to #handoffs in a few seconds.`);
+    const channel = handoffsChannel();
+    if (channel !== undefined && !(page.place.kind === 'channel' && page.place.id === channel.id)) await go({ kind: 'channel', id: channel.id });
+  } catch (error) {
+    failed(error);
+  }
+};
+
+const drawErpState = (fault) => {
+  const refusing = fault !== null && fault !== undefined;
+  $('erp-refuse').disabled = refusing;
+  $('erp-normal').disabled = !refusing;
+  $('erp-state').textContent = refusing
+    ? `The ERP refuses every request (${fault.mode === 'fail' ? `HTTP ${fault.status}` : fault.mode}): each deal now stops at an exception, and once half of the playbook's last ten handoffs (three at least) failed, it pauses itself.`
+    : 'The ERP answers normally.';
+};
+
+/**
+ * Orders the ERP's sandbox to refuse with 400, or clears that. A 400 is a permanent failure, not
+ * an outage to retry through: each handoff stops at an exception and counts for the circuit breaker.
+ */
+const setErpRefusing = async (refusing) => {
+  try {
+    const order = refusing ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'fail', status: 400 }) } : { method: 'DELETE' };
+    const response = await fetch(`/sandbox/${ERP}/faults`, order);
+    if (!response.ok) throw new Error(`The ERP sandbox answered HTTP ${response.status}.`);
+    drawErpState((await response.json()).fault);
+  } catch (error) {
+    failed(error);
+  }
+};
+
+const readErpState = () =>
+  fetch('/sandbox', { cache: 'no-store' })
+    .then((response) => response.json())
+    .then((listing) => drawErpState(listing.systems?.find((system) => system.name === ERP)?.fault), failed);
+
 // ---- the person's input --------------------------------------------------------------------------
 
 const sendCommand = async (event) => {
@@ -456,6 +508,10 @@ const start = async () => {
     // Enter sends, Shift+Enter starts a new line, as in Slack.
     if (event.key === 'Enter' && !event.shiftKey) sendCommand(event);
   });
+  for (const node of document.querySelectorAll('[data-deal]')) node.addEventListener('click', () => void startSampleDeal(node.dataset.deal));
+  $('erp-refuse').addEventListener('click', () => void setErpRefusing(true));
+  $('erp-normal').addEventListener('click', () => void setErpRefusing(false));
+  void readErpState();
   $('runtime').addEventListener('toggle', () => {
     if ($('runtime').open) fetch('/health').then((r) => r.json()).then((health) => ($('runtime-facts').textContent = JSON.stringify(health, null, 2)), failed);
   });

@@ -68,10 +68,9 @@ describe('closed-won handoff', () => {
     expect(runtime.sandbox.records('google-calendar').filter((r) => r.key.startsWith('event/') && JSON.stringify(r.fields).includes(deal.name))).toHaveLength(1);
     expect(handoff?.steps['cs-owner']?.values).toMatchObject({ email: 'sofia.garcia@concord.example' });
     // Every record the receipt links to opens in the sandbox.
-    for (const record of handoff!.stepOrder.flatMap((id) => handoff!.steps[id]!.records)) {
-      if (!record.url) continue;
-      expect((await fetch(record.url)).status).toBe(200);
-    }
+    const records = handoff!.stepOrder.flatMap((id) => handoff!.steps[id]!.records);
+    expect(records.map((r) => r.kind).sort()).toEqual(['customer', 'email', 'event', 'project', 'salesOrder']);
+    for (const record of records) expect({ kind: record.kind, status: (await fetch(record.url as string)).status }).toEqual({ kind: record.kind, status: 200 });
   });
 
   it('retries a target that answers 5xx, and one too slow for the caller, and still makes each record once', async () => {
@@ -104,6 +103,7 @@ describe('closed-won handoff', () => {
     const handoff = await runtime.handoffStore.get(handoffIdOf('closed-won', `salesforce#opportunity#${deal.opportunityId}`));
     expect(handoff?.status).toBe('exception');
     expect(handoff?.exception).toMatchObject({ reason: 'legal-review' });
+    expect(handoff?.accountName).toBeDefined();
     expect(Object.values(handoff!.steps).every((s) => s.attempts === 0)).toBe(true);
   });
 });
