@@ -6,11 +6,12 @@
  * exceptions a person must handle (a contract in legal review) and the circuit breaker (an ERP that
  * refuses every request) are seen, and acted on, on the same page.
  */
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { handoffIdOf } from '../../functions/handoffs/handoff';
 import { createSampleDeals } from '../../local/console/sample-deals';
 import type { LocalRuntime } from '../../local/runtime';
 import { STEWARD_USER_ID } from '../../local/slack/workspace';
+import { openConsole } from '../support/console-browser';
 import { startTestRuntime } from '../support/runtime';
 
 jest.setTimeout(180_000);
@@ -27,12 +28,7 @@ const started: string[] = [];
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${runtime.url}/`);
-  await page.locator('body[data-ready="true"]').waitFor();
+  ({ browser, page } = await openConsole(runtime.url, { pageErrors }));
 });
 
 afterAll(async () => {

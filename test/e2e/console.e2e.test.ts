@@ -7,7 +7,7 @@
  * The runtime holds the generator's sample companies, two merge proposals put to the stewards as
  * identity raises them, and one customer whose CRM name is an attack on the page.
  */
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { proposalBetween } from '../../bench/generate/proposal';
 import { generateWorld } from '../../bench/generate/world';
 import type { EntityItem, ProposalItem } from '../../functions/identity/identity.store';
@@ -16,6 +16,7 @@ import type { ConsumerName } from '../../functions/shared/routing';
 import type { LocalRuntime } from '../../local/runtime';
 import { sendChanges } from '../../local/send-webhooks';
 import { NON_STEWARD_USER_ID, STEWARD_USER_ID } from '../../local/slack/workspace';
+import { openConsole } from '../support/console-browser';
 import { startTestRuntime } from '../support/runtime';
 
 jest.setTimeout(300_000);
@@ -83,16 +84,13 @@ beforeAll(async () => {
   refused = { proposal: await proposeMerge('prp_CONSOLE2', p2!, p3!) };
   await settle();
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${runtime.url}/`);
-  await page.locator('body[data-ready="true"]').waitFor();
+  ({ browser, page } = await openConsole(runtime.url, {
+    pageErrors,
+    onDialog: (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    },
+  }));
 });
 
 afterAll(async () => {
