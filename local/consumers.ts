@@ -6,7 +6,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createIdentityHandler } from '../functions/identity/identity.handler';
-import { IdentityService } from '../functions/identity/identity-service';
+import type { IdentityService } from '../functions/identity/identity-service';
+import { identityServiceOn } from '../functions/identity/identity-service-on';
 import { ErasureStore } from '../functions/identity/erasure.store';
 import { IdentityStore } from '../functions/identity/identity.store';
 import type { WriteBack } from '../functions/identity/writeback/ports';
@@ -51,15 +52,7 @@ export const localHandoffService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | '
 };
 
 /** The identity engine on local ports; the CLI and the local server use the same one. */
-export const localIdentityService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | 'bus' | 'clock' | 'ids'>): IdentityService =>
-  new IdentityService({
-    store: new IdentityStore(deps.db, deps.tables.identity),
-    sourceRecords: new SourceRecordStore(deps.db, deps.tables.sourceRecords),
-    erasures: new ErasureStore(deps.db, deps.tables.identity),
-    bus: deps.bus,
-    clock: deps.clock,
-    ids: deps.ids,
-  });
+export const localIdentityService = (deps: Pick<ConsumerDeps, 'db' | 'tables' | 'bus' | 'clock' | 'ids'>): IdentityService => identityServiceOn(deps);
 
 export const localConsumers: Record<ConsumerName, (deps: ConsumerDeps) => SqsHandler> = {
   reconcile: (deps) => createReconcileHandler({ records: new SourceRecordStore(deps.db, deps.tables.sourceRecords), bus: deps.bus, clock: deps.clock }),

@@ -14,7 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { ErasureStore } from '../functions/identity/erasure.store';
+import { identityServiceOn } from '../functions/identity/identity-service-on';
 import { IdentityService } from '../functions/identity/identity-service';
 import { HANDOFF_DETAIL_TYPES, HANDOFF_EVENT_SOURCE, HandoffUpdated, OwnerNotice, PlaybookPaused } from '../functions/handoffs/events';
 import type { HandoffService } from '../functions/handoffs/handoff-service';
@@ -180,15 +180,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const db = createDocumentClient();
     const bus = new EventBridgeBus(new EventBridgeClient({}), config.eventBusName);
     const ids = { next: () => ulid() };
-    const identity = new IdentityService({
-      store: new IdentityStore(db, config.tables.identity),
-      sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
-      erasures: new ErasureStore(db, config.tables.identity),
-      bus,
-      clock: systemClock,
-      ids,
-      log: (message, detail) => logger.warn(message, detail ?? {}),
-    });
+    const identity = identityServiceOn({ db, tables: config.tables, bus, clock: systemClock, ids, log: (message, detail) => logger.warn(message, detail ?? {}) });
     // The same service the handoffs' own function runs: a button's retry or resume is theirs to do.
     const handoffSettings = await handoffSettingsFromSecret(process.env.HANDOFF_SETTINGS_ARN);
     const service = handoffServiceOn({ db, tables: config.tables, bus, clock: systemClock, ids, settings: handoffSettings, entityOf: (ref) => identity.entityOf(ref) });

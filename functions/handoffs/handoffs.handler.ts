@@ -13,7 +13,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { ErasureStore } from '../identity/erasure.store';
+import { identityServiceOn } from '../identity/identity-service-on';
 import { LifecycleChanged } from '../identity/golden/lifecycle';
 import { IdentityService } from '../identity/identity-service';
 import { IdentityStore } from '../identity/identity.store';
@@ -152,14 +152,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const db = createDocumentClient();
     const bus = new EventBridgeBus(new EventBridgeClient({}), config.eventBusName);
     const ids = { next: () => ulid() };
-    const identity = new IdentityService({
-      store: new IdentityStore(db, config.tables.identity),
-      sourceRecords: new SourceRecordStore(db, config.tables.sourceRecords),
-      erasures: new ErasureStore(db, config.tables.identity),
-      bus,
-      clock: systemClock,
-      ids,
-    });
+    const identity = identityServiceOn({ db, tables: config.tables, bus, clock: systemClock, ids });
     const settings = await settingsFromSecret(process.env.HANDOFF_SETTINGS_ARN);
     const service = handoffServiceOn({ db, tables: config.tables, bus, clock: systemClock, ids, settings, entityOf: (ref) => identity.entityOf(ref) });
     for (const refusal of service.refused) logger.error('playbook refused: it will not run until its problems are fixed', { playbook: refusal.source, problems: refusal.problems });
