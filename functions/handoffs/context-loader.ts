@@ -12,6 +12,7 @@ import type { Ambiguity, ContextPerson, ContextTicket, HandoffContext } from './
 import type { TriggerRecord } from './handoff';
 import type { HandoffStore } from './handoff.store';
 import type { Playbook } from './playbook';
+import { accountKeyOf, textOf as text } from './source-fields';
 
 export interface ContextSources {
   /** The active entity a unified id or member source key names (merges followed). */
@@ -23,7 +24,6 @@ export interface ContextSources {
   playbooks: ReadonlyMap<string, Playbook>;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
@@ -170,11 +170,5 @@ export class HandoffContextLoader {
     return { kind: 'found', context };
   }
 }
-
-/** The account a related record points at, as a source key in the same system. */
-const accountKeyOf = (record: SourceRecord | undefined): string | undefined => {
-  const ref = text(record?.fields.accountRef);
-  return record && ref ? `${record.sourceSystem}#account#${ref}` : undefined;
-};
 
 const optionalFields = <T extends Record<string, unknown>>(fields: T): Partial<T> => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -23,9 +23,6 @@ export type PlaybookPaused = z.infer<typeof PlaybookPaused>;
 export const OwnerNotice = z.object({ key: z.string().min(1), email: z.string().min(1), text: z.string().min(1), handoffId: z.string().min(1) });
 export type OwnerNotice = z.infer<typeof OwnerNotice>;
 
-/** The schedule's nudge: look for renewals due and onboarding projects completed. */
-export const Sweep = z.object({ reason: z.string().default('schedule') });
-
 export const HANDOFF_DETAIL_TYPES = {
   requested: 'handoff.requested',
   updated: 'handoff.updated',

@@ -122,8 +122,6 @@ export const HandoffItem = z.object({
 });
 export type HandoffItem = z.infer<typeof HandoffItem>;
 
-export const isFinished = (status: HandoffStatus): boolean => status === 'completed' || status === 'skipped' || status === 'resolved';
-
 /** Every record the handoff made, in step order: the receipt's links. */
 export const recordsOf = (handoff: HandoffItem): { stepId: string; record: TargetRecordItem }[] =>
   handoff.stepOrder.flatMap((stepId) => (handoff.steps[stepId]?.records ?? []).map((record) => ({ stepId, record })));

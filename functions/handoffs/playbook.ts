@@ -213,4 +213,3 @@ export const loadPlaybooks = (files: readonly { source: string; content: unknown
   return playbooks;
 };
 
-export const stepIds = (playbook: Playbook): string[] => playbook.steps.map((s) => s.id);

@@ -50,4 +50,3 @@ export const STEP_KINDS = {
 
 export type StepKind = keyof typeof STEP_KINDS;
 
-export const stepKind = (name: StepKind): StepKindDefinition => STEP_KINDS[name];

@@ -9,13 +9,8 @@ import type { TriggerRecord } from './handoff';
 import type { ProjectWatch, RenewalDue } from './handoff.store';
 import type { HandoffRequested } from './events';
 import type { Playbook } from './playbook';
+import { accountKeyOf, textOf as text } from './source-fields';
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-
-const accountKeyOf = (record: SourceRecord): string | undefined => {
-  const ref = text(record.fields.accountRef);
-  return ref ? `${record.sourceSystem}#account#${ref}` : undefined;
-};
 
 const requests = (playbooks: readonly Playbook[], trigger: TriggerRecord): HandoffRequested[] => playbooks.map((p) => ({ playbook: p.name, trigger }));
 

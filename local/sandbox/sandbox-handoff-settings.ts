@@ -5,6 +5,7 @@
  * AWS path. HANDOFF_SETTINGS (JSON) in the environment replaces them whole.
  */
 import { HandoffSettings } from '../../functions/handoffs/handoff-settings';
+import { sandboxWriteBackSettings } from './sandbox-write-back-settings';
 import { ASANA_ENTERPRISE_ONBOARDING_TEMPLATE_GID, ASANA_ONBOARDING_TEMPLATE_GID, ASANA_SANDBOX_TEAM_GID } from './targets/asana';
 
 /** The sample CS team: one per region for mid-market and smaller, one for enterprise everywhere. */
@@ -18,21 +19,23 @@ export const SANDBOX_CS_ROSTER = [
 export const sandboxHandoffSettings = (sandboxUrl: string, env: NodeJS.ProcessEnv = {}): HandoffSettings => {
   if (env.HANDOFF_SETTINGS) return HandoffSettings.parse(JSON.parse(env.HANDOFF_SETTINGS));
   const view = (system: string, kind: string) => `${sandboxUrl}/sandbox/${system}/records/${kind}/{id}`;
+  // NetSuite and Salesforce are the write-back fakes: the same URLs and the tokens they accept.
+  const writeBack = sandboxWriteBackSettings(sandboxUrl);
   // A fake on the same machine answers at once; an answer this late means something is stuck.
   const timeoutMs = 5000;
   return HandoffSettings.parse({
     targets: {
       erp: {
-        baseUrl: `${sandboxUrl}/netsuite`,
-        credentials: { accessToken: 'local-netsuite-oauth2-token' },
+        baseUrl: writeBack.NETSUITE_REST_URL as string,
+        credentials: { accessToken: writeBack.NETSUITE_ACCESS_TOKEN as string },
         timeoutMs,
         recordUrl: { customer: view('netsuite', 'customer'), salesOrder: view('netsuite', 'salesOrder') },
         currencyIds: { USD: '1', GBP: '2', EUR: '4' },
         itemIds: { Platform: '310', 'Analytics Add-on': '311', 'Professional Services': '312', 'Premium Support': '313', 'Integrations Pack': '314', 'Platform subscription': '310' },
       },
       crm: {
-        baseUrl: `${sandboxUrl}/salesforce`,
-        credentials: { accessToken: '00Dsandbox!local-salesforce-access-token' },
+        baseUrl: writeBack.SALESFORCE_INSTANCE_URL as string,
+        credentials: { accessToken: writeBack.SALESFORCE_ACCESS_TOKEN as string },
         timeoutMs,
         recordUrl: { Opportunity: view('salesforce', 'Opportunity') },
       },

@@ -8,6 +8,7 @@ import { handoffIdOf } from '../../../functions/handoffs/handoff';
 import type { LocalRuntime } from '../../../local/runtime';
 import { sampleDeal } from '../../../local/sample-deal';
 import { sendChanges } from '../../../local/send-webhooks';
+import { settledHandoff } from '../../support/handoffs';
 import { startTestRuntime } from '../../support/runtime';
 
 jest.setTimeout(240_000);
@@ -29,15 +30,6 @@ const createdBy = (runtime: LocalRuntime, text: string) =>
     ]),
   );
 
-/** The handoff once it stops changing: redeliveries after a crash wait out the queue's visibility timeout. */
-const settled = async (runtime: LocalRuntime, handoffId: string, timeoutMs = 90_000) => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const handoff = await runtime.handoffStore.get(handoffId);
-    if ((handoff && handoff.status !== 'running') || Date.now() > deadline) return handoff;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
 
 const closeDeal = async (runtime: LocalRuntime, seed: number, times = 1) => {
   const deal = sampleDeal({ seed, now });
@@ -59,7 +51,7 @@ describe('closed-won handoff', () => {
 
   it('creates every record once, delivered ten times at once, and says who owns it', async () => {
     const { deal, handoffId } = await closeDeal(runtime, 1, 10);
-    const handoff = await settled(runtime, handoffId);
+    const handoff = await settledHandoff(runtime, handoffId);
     expect(handoff?.status).toBe('completed');
     expect(handoff?.stepOrder.map((id) => handoff.steps[id]?.status)).toEqual(handoff?.stepOrder.map(() => 'done'));
     const unifiedId = handoff?.accountId as string;
@@ -77,7 +69,7 @@ describe('closed-won handoff', () => {
     await fetch(`${runtime.url}/sandbox/asana/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'fail', status: 503, times: 4 }) });
     await fetch(`${runtime.url}/sandbox/netsuite/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'slow', delayMs: 6000, times: 1 }) });
     const { handoffId } = await closeDeal(runtime, 2);
-    const handoff = await settled(runtime, handoffId);
+    const handoff = await settledHandoff(runtime, handoffId);
     expect(handoff?.status).toBe('completed');
     expect(createdBy(runtime, handoff?.accountId as string)).toMatchObject({ 'netsuite customer/': 1, 'netsuite salesOrder/': 1 });
     expect(createdBy(runtime, handoffId)).toMatchObject({ 'asana project/': 1, 'ses email/': 1 });
@@ -88,7 +80,7 @@ describe('closed-won handoff', () => {
     // SES takes the email but answers after the adapter gave up (5 s): it went out, and Concord cannot know.
     await fetch(`${runtime.url}/sandbox/ses/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'slow', delayMs: 6000, times: 1 }) });
     const { handoffId } = await closeDeal(runtime, 5);
-    const handoff = await settled(runtime, handoffId);
+    const handoff = await settledHandoff(runtime, handoffId);
     expect(handoff?.status).toBe('exception');
     expect(handoff?.exception).toMatchObject({ reason: 'outcome-unknown', stepId: 'welcome-email' });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -139,7 +131,7 @@ describe('closed-won handoff after a crash at each step boundary', () => {
     await runtime.drain(120_000);
     await sendChanges(runtime.url, { salesforce: deals.map((d) => d.closeWon) }, { secretEnv: runtime.secretEnv, now });
     for (const [handoffId, boundary] of crashAt) {
-      const handoff = await settled(runtime, handoffId);
+      const handoff = await settledHandoff(runtime, handoffId);
       expect({ boundary, status: handoff?.status }).toEqual({ boundary, status: 'completed' });
       expect({ boundary, ...createdBy(runtime, handoff?.accountId as string) }).toMatchObject({ boundary, 'netsuite customer/': 1 });
       expect({ boundary, ...createdBy(runtime, handoffId) }).toMatchObject({ boundary, 'netsuite salesOrder/': 1, 'asana project/': 1, 'ses email/': 1 });

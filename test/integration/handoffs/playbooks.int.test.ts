@@ -3,10 +3,11 @@
  * success, customer success → renewal — and the circuit breaker: a playbook whose handoffs keep
  * failing pauses itself, holds what arrives, and runs it when a person resumes it.
  */
-import { handoffIdOf, type HandoffItem } from '../../../functions/handoffs/handoff';
+import { handoffIdOf } from '../../../functions/handoffs/handoff';
 import type { LocalRuntime } from '../../../local/runtime';
 import { sampleDeal } from '../../../local/sample-deal';
 import { sendChanges } from '../../../local/send-webhooks';
+import { settledHandoff } from '../../support/handoffs';
 import { startTestRuntime } from '../../support/runtime';
 
 jest.setTimeout(240_000);
@@ -14,14 +15,6 @@ jest.setTimeout(240_000);
 const now = new Date();
 const DAY = 86_400_000;
 
-const settled = async (runtime: LocalRuntime, handoffId: string, timeoutMs = 60_000): Promise<HandoffItem | undefined> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const handoff = await runtime.handoffStore.get(handoffId);
-    if ((handoff && handoff.status !== 'running') || Date.now() > deadline) return handoff;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 const send = async (runtime: LocalRuntime, changes: Parameters<typeof sendChanges>[1]) => {
   const results = await sendChanges(runtime.url, changes, { secretEnv: runtime.secretEnv, now });
@@ -61,7 +54,7 @@ describe('onboarding → customer success', () => {
     const deal = sampleDeal({ seed: 301, now });
     await send(runtime, { salesforce: deal.setup });
     await send(runtime, { salesforce: [deal.closeWon] });
-    const onboarding = await settled(runtime, closedWonId(deal.opportunityId));
+    const onboarding = await settledHandoff(runtime, closedWonId(deal.opportunityId));
     expect(onboarding?.status).toBe('completed');
     const project = onboarding!.steps['onboarding-project']!.records[0]!;
 
@@ -71,7 +64,7 @@ describe('onboarding → customer success', () => {
     expect(await runtime.handoffs.sweep()).toMatchObject({ projects: 1 });
     await runtime.drain(60_000);
 
-    const takeover = await settled(runtime, handoffIdOf('onboarding-to-success', onboarding!.handoffId));
+    const takeover = await settledHandoff(runtime, handoffIdOf('onboarding-to-success', onboarding!.handoffId));
     expect(takeover?.status).toBe('completed');
     expect(takeover?.steps['takeover-record']?.values).toMatchObject({
       owner: onboarding!.steps['cs-owner']!.values,
@@ -108,7 +101,7 @@ describe('customer success → renewal', () => {
     expect(await runtime.handoffs.sweep()).toMatchObject({ renewals: 1 });
     await runtime.drain(60_000);
     const [requested] = (await runtime.handoffStore.list('completed', 100)).filter((h) => h.trigger.subscriptionKey === 'stripe#subscription#sub_SampleRenewal302');
-    const renewal = await settled(runtime, requested?.handoffId ?? 'none');
+    const renewal = await settledHandoff(runtime, requested?.handoffId ?? 'none');
     expect(renewal?.status).toBe('completed');
     const created = runtime.sandbox.records('salesforce').filter((r) => r.key.startsWith('Opportunity/') && r.fields.Concord_Handoff_Key__c === `${renewal!.handoffId}.renewal-opportunity`);
     expect(created).toHaveLength(1);
@@ -137,7 +130,7 @@ describe('a handoff whose message was lost', () => {
     });
     expect(await runtime.handoffs.sweep()).toMatchObject({ restarted: 1 });
     await runtime.drain(60_000);
-    expect((await settled(runtime, handoffId))?.status).toBe('completed');
+    expect((await settledHandoff(runtime, handoffId))?.status).toBe('completed');
     expect(await runtime.handoffs.sweep()).toMatchObject({ restarted: 0 });
   });
 });
@@ -151,24 +144,24 @@ describe('the circuit breaker', () => {
     await fault(runtime, 'netsuite', { mode: 'fail', status: 400 });
     for (const deal of deals.slice(0, 3)) {
       await send(runtime, { salesforce: [deal.closeWon] });
-      expect((await settled(runtime, closedWonId(deal.opportunityId)))?.exception).toMatchObject({ reason: 'step-failed', stepId: 'erp-customer' });
+      expect((await settledHandoff(runtime, closedWonId(deal.opportunityId)))?.exception).toMatchObject({ reason: 'step-failed', stepId: 'erp-customer' });
     }
     expect(await runtime.handoffStore.playbookState('closed-won')).toMatchObject({ paused: true, reason: expect.stringContaining('3 of the last') });
 
     const held = deals[3]!;
     await send(runtime, { salesforce: [held.closeWon] });
-    expect((await settled(runtime, closedWonId(held.opportunityId)))?.status).toBe('held');
+    expect((await settledHandoff(runtime, closedWonId(held.opportunityId)))?.status).toBe('held');
 
     await fault(runtime, 'netsuite');
     expect(await runtime.handoffs.resumePlaybook('closed-won', 'U0OPS')).toEqual({ ok: true, released: 1 });
     await runtime.drain(60_000);
-    expect((await settled(runtime, closedWonId(held.opportunityId)))?.status).toBe('completed');
+    expect((await settledHandoff(runtime, closedWonId(held.opportunityId)))?.status).toBe('completed');
 
     // A person sends a failed one round again: it resumes at the step that failed.
     const failed = closedWonId(deals[0]!.opportunityId);
     expect(await runtime.handoffs.retry(failed, 'U0OPS')).toMatchObject({ ok: true });
     await runtime.drain(60_000);
-    const retried = await settled(runtime, failed);
+    const retried = await settledHandoff(runtime, failed);
     expect(retried?.status).toBe('completed');
     expect(retried?.history.map((h) => h.action)).toEqual(expect.arrayContaining(['started', 'exception', 'retried', 'completed']));
     expect(await runtime.handoffs.retry(failed, 'U0OPS')).toMatchObject({ ok: false, why: expect.stringContaining('it is completed') });
